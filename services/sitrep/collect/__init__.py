@@ -1,0 +1,1 @@
+"""Collectors: Telegram (Telethon), news wires (RSS/Atom, ninjs, NewsML-G2), replay."""

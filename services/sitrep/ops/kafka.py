@@ -1,0 +1,174 @@
+"""The one Kafka client factory: every producer, consumer and admin client is built here.
+
+Security settings (SASL PLAIN/SCRAM, TLS) from :class:`~sitrep.ops.settings.KafkaSecurity` apply
+to all of them, and to faust (see :func:`faust_broker_credentials`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from sitrep.ops import metrics
+from sitrep.ops.settings import Settings
+from sitrep.records.dlq import DeadLetter
+from sitrep.records.topics import DLQ, TOPICS, TopicSpec
+
+log = logging.getLogger(__name__)
+
+
+def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    sec = settings.kafka_security
+    if not sec.protocol.endswith("SSL"):
+        return None
+    ctx = ssl.create_default_context(cafile=sec.ssl_cafile)
+    if sec.ssl_certfile:
+        ctx.load_cert_chain(sec.ssl_certfile, sec.ssl_keyfile)
+    return ctx
+
+
+def client_kwargs(settings: Settings) -> dict[str, Any]:
+    """Connection and security keyword arguments shared by every aiokafka client."""
+    sec = settings.kafka_security
+    kwargs: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap,
+        "security_protocol": sec.protocol,
+    }
+    ctx = _ssl_context(settings)
+    if ctx is not None:
+        kwargs["ssl_context"] = ctx
+    if sec.protocol.startswith("SASL"):
+        kwargs["sasl_mechanism"] = sec.sasl_mechanism
+        kwargs["sasl_plain_username"] = sec.sasl_username
+        kwargs["sasl_plain_password"] = sec.sasl_password.reveal()
+    return kwargs
+
+
+def faust_broker_credentials(settings: Settings) -> Any:
+    """faust's ``broker_credentials`` for the configured security, or ``None``."""
+    import faust
+
+    sec = settings.kafka_security
+    ctx = _ssl_context(settings)
+    if sec.protocol.startswith("SASL"):
+        if sec.sasl_mechanism == "PLAIN":
+            return faust.SASLCredentials(
+                username=sec.sasl_username,
+                password=sec.sasl_password.reveal(),
+                ssl_context=ctx,
+            )
+        mech = "SCRAM-SHA-256" if sec.sasl_mechanism == "SCRAM-SHA-256" else "SCRAM-SHA-512"
+        creds = faust.SASLCredentials(
+            username=sec.sasl_username,
+            password=sec.sasl_password.reveal(),
+            ssl_context=ctx,
+            mechanism=mech,
+        )
+        return creds
+    if ctx is not None:
+        return faust.SSLCredentials(ctx)
+    return None
+
+
+def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
+    """An idempotent, acks=all producer (at-least-once without broker-side duplicates)."""
+    kwargs: dict[str, Any] = {
+        "acks": "all",
+        "enable_idempotence": True,
+        "linger_ms": 5,
+        "compression_type": None,
+        "max_request_size": 8 * 1024 * 1024,
+        "request_timeout_ms": 30000,
+        **client_kwargs(settings),
+    }
+    kwargs.update(overrides)
+    return AIOKafkaProducer(**kwargs)
+
+
+def make_consumer(settings: Settings, *topics: str, group: str, **overrides: Any) -> AIOKafkaConsumer:
+    """A consumer with manual commits (commit only after the work is durable)."""
+    kwargs: dict[str, Any] = {
+        "group_id": group,
+        "enable_auto_commit": False,
+        "auto_offset_reset": "earliest",
+        "isolation_level": "read_committed",
+        "max_poll_records": 1000,
+        "session_timeout_ms": 10000,
+        "heartbeat_interval_ms": 1000,
+        "rebalance_timeout_ms": 15000,
+        "fetch_max_bytes": 16 * 1024 * 1024,
+        "max_partition_fetch_bytes": 8 * 1024 * 1024,
+        **client_kwargs(settings),
+    }
+    kwargs.update(overrides)
+    return AIOKafkaConsumer(*topics, **kwargs)
+
+
+def make_admin(settings: Settings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**client_kwargs(settings))
+
+
+def topic_config(spec: TopicSpec) -> dict[str, str]:
+    config = {"cleanup.policy": spec.cleanup_policy, "max.message.bytes": str(8 * 1024 * 1024)}
+    if spec.cleanup_policy == "delete":
+        config["retention.ms"] = str(spec.retention_ms)
+    return config
+
+
+async def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = TOPICS) -> None:
+    """Create sitrep's topics if they do not exist (idempotent; existing topics are kept)."""
+    admin = make_admin(settings)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        new = [
+            NewTopic(
+                settings.topic(spec.suffix),
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=topic_config(spec),
+            )
+            for spec in specs
+            if settings.topic(spec.suffix) not in existing
+        ]
+        if new:
+            try:
+                await admin.create_topics(new)
+            except TopicAlreadyExistsError:
+                pass
+            # metadata propagation: wait until the broker lists them
+            for _ in range(50):
+                listed = set(await admin.list_topics())
+                if all(t.name in listed for t in new):
+                    break
+                await asyncio.sleep(0.1)
+    finally:
+        await admin.close()
+
+
+async def send_dead_letter(producer: AIOKafkaProducer, settings: Settings, letter: DeadLetter) -> None:
+    """Produce a dead letter and wait for the broker's ack; count it by stage and reason class."""
+    await producer.send_and_wait(
+        settings.topic(DLQ.suffix),
+        value=letter.value,
+        key=letter.key,
+        headers=letter.headers(),
+    )
+    metrics.DLQ.labels(stage=letter.stage, reason=letter.error_class).inc()
+    log.warning(
+        "dead-lettered",
+        extra={
+            "stage": letter.stage,
+            "error_class": letter.error_class,
+            "reason": letter.error[:300],
+            "topic": letter.topic,
+            "partition": letter.partition,
+            "offset": letter.offset,
+        },
+    )
