@@ -10,7 +10,7 @@ Use the module-level objects directly: ``metrics.ITEMS_IN.labels(stage="process"
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
@@ -18,8 +18,40 @@ import sitrep
 
 REGISTRY: Final = CollectorRegistry(auto_describe=True)
 
-_LATENCY_BUCKETS: Final = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
-_STAGE_BUCKETS: Final = (1e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1.0)
+Stage = Literal["collect_telegram", "collect_wire", "replay", "process", "sink"]
+"""The ``stage`` label's values: one per service that moves records (``sitrep <service>``)."""
+STAGES: Final[tuple[Stage, ...]] = get_args(Stage)
+
+_LATENCY_BUCKETS: Final = (
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+    30.0,
+    60.0,
+    300.0,
+)
+_STAGE_BUCKETS: Final = (
+    1e-5,
+    5e-5,
+    1e-4,
+    2.5e-4,
+    5e-4,
+    1e-3,
+    2.5e-3,
+    5e-3,
+    0.01,
+    0.05,
+    0.1,
+    0.5,
+    1.0,
+)
 
 BUILD_INFO: Final = Info("sitrep_build", "sitrep version and build facts", registry=REGISTRY)
 BUILD_INFO.info({"version": sitrep.__version__})
@@ -29,7 +61,10 @@ ITEMS_IN: Final = Counter(
     "sitrep_items_in_total", "Records a stage consumed or collected", ["stage"], registry=REGISTRY
 )
 ITEMS_OUT: Final = Counter(
-    "sitrep_items_out_total", "Records a stage produced or wrote", ["stage", "kind"], registry=REGISTRY
+    "sitrep_items_out_total",
+    "Records a stage produced or wrote",
+    ["stage", "kind"],
+    registry=REGISTRY,
 )
 DLQ: Final = Counter(
     "sitrep_dlq_total",
@@ -58,7 +93,8 @@ CONSUMER_LAG_RECORDS: Final = Gauge(
 )
 CONSUMER_LAG_SECONDS: Final = Gauge(
     "sitrep_consumer_lag_seconds",
-    "Age of the last consumed record (now - its Kafka timestamp)",
+    "How late the stage is: now - Kafka timestamp of the last consumed record, on partitions "
+    "with records still to read (0 when caught up)",
     ["stage"],
     registry=REGISTRY,
 )
