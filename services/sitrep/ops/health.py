@@ -124,6 +124,9 @@ class OpsServer:
         self._last_heartbeat = clock()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        # series exist from the start, so rate() and the alerts see a stage before its first item
+        metrics.ITEMS_IN.labels(stage=stage)
+        metrics.DLQ_BREAKER_OPEN.labels(stage=stage).set(0)
 
     # --- what the service calls
 
