@@ -21,7 +21,8 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 COMMAND_MODULES: Final = (
     "sitrep.collect.replay",  # replay
-    "sitrep.stream.app",  # process
+    "sitrep.stream.commands",  # process
+    "sitrep.stream.progress",  # lag
     "sitrep.store.commands",  # sink, events, db
     "sitrep.collect.telegram.commands",  # collect telegram, telegram login, import telegram-export
     "sitrep.collect.wire.commands",  # collect wire, import feed

@@ -1,0 +1,258 @@
+"""The processor: a faust-streaming worker that wires the pure core to Kafka. Thin on purpose.
+
+Topology (each arrow a Kafka topic; ``{p}`` is ``SITREP_TOPIC_PREFIX``)::
+
+    {p}.raw.v1 (key source_id)
+        └─ agent ``normalize``: decode -> build_report (understanding)
+              ├─> {p}.reports.v1     (key report_id)
+              └─> {p}.candidates.v1  (key place cell; the report once per cell it touches)
+    {p}.candidates.v1
+        └─ agent ``cluster``: merge_report(cell state) -> changed events
+              └─> {p}.events.v1      (key event_id, compacted)
+    any failure -> {p}.dlq.v1 (original bytes, headers: stage, error, topic/partition/offset)
+
+Guarantees: at-least-once (faust commits an offset only after the event was processed and the
+producer flushed); per-key order (raw by source, candidates by cell). Cluster state lives in the
+faust table ``cells`` (changelog topic), so a restarted or added worker recovers it; the table
+``report_cells`` remembers which cells hold a report's candidates so an edit or deletion
+reaches them. Both tables are bounded by event time (``SITREP_CLUSTER_WINDOW_HOURS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import faust
+import orjson
+
+from sitrep.dedupe import CellState, expire, merge_report, place_cell
+from sitrep.normalize import build_report
+from sitrep.ops import metrics
+from sitrep.ops.kafka import faust_broker_credentials
+from sitrep.ops.settings import Settings
+from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
+from sitrep.records.dlq import DeadLetter, DlqBreaker
+from sitrep.records.model import Report
+from sitrep.records.times import parse_iso, utc_now
+from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
+from sitrep.sources import SourceRegistry
+from sitrep.understand import default_understander
+
+log = logging.getLogger(__name__)
+
+STAGE = "process"
+
+
+def report_cells(report: Report) -> list[str]:
+    """The place cells a report's candidates fall in (sorted, unique)."""
+    return sorted({place_cell(c.location) for c in report.candidates})
+
+
+@dataclass
+class _Expiry:
+    """Event-time expiry of ``report_cells`` entries, per partition (a min-heap by time)."""
+
+    heap: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
+    loaded: set[int] = field(default_factory=set)
+    newest: dict[int, float] = field(default_factory=dict)
+
+
+def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
+    """Build the faust app for ``settings`` (one app per process; tests build their own)."""
+    app = faust.App(
+        f"{settings.group_prefix}.processor",
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=faust_broker_credentials(settings),
+        processing_guarantee="at_least_once",
+        store="memory://",
+        datadir=f"{settings.data_dir}/faust",
+        web_enabled=False,
+        web_host="127.0.0.1",
+        web_port=settings.web_port,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
+        broker_rebalance_timeout=20.0,
+        broker_request_timeout=40.0,
+        broker_commit_every=1000,
+        broker_commit_interval=0.5,
+        broker_max_poll_records=500,
+        producer_acks=-1,
+        producer_linger_ms=2,
+        producer_max_request_size=8 * 1024 * 1024,
+        stream_wait_empty=False,
+        table_cleanup_interval=60.0,
+        logging_config=None,
+    )
+    raw_topic = app.topic(
+        settings.topic(RAW.suffix), key_type=bytes, value_type=bytes, value_serializer="raw",
+        key_serializer="raw", partitions=settings.partitions,
+    )
+    reports_topic = app.topic(
+        settings.topic(REPORTS.suffix), key_serializer="raw", value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    events_topic = app.topic(
+        settings.topic(EVENTS.suffix), key_serializer="raw", value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    candidates_topic = app.topic(
+        settings.topic(CANDIDATES.suffix), key_type=bytes, value_type=bytes, key_serializer="raw",
+        value_serializer="raw", partitions=settings.partitions,
+    )
+    dlq_topic = app.topic(
+        settings.topic(DLQ.suffix), key_serializer="raw", value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    cells = app.Table(
+        "cells", key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
+        partitions=settings.partitions,
+    )
+    cells_of_report = app.Table(
+        "report_cells", key_type=bytes, value_type=bytes, key_serializer="raw",
+        value_serializer="raw", partitions=settings.partitions,
+    )
+    understander = default_understander()
+    window = timedelta(hours=settings.cluster_window_hours)
+    expiry = _Expiry()
+
+    async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
+        message = event.message
+        letter = DeadLetter(
+            stage=stage,
+            error_class=error_class,
+            error=f"{type(exc).__name__}: {exc}",
+            value=message.value,
+            key=message.key,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+        )
+        await dlq_topic.send(key=letter.key, value=letter.value, headers=letter.headers())
+        metrics.DLQ.labels(stage=stage, reason=error_class).inc()
+        log.warning(
+            "dead-lettered",
+            extra={"stage": stage, "error_class": error_class, "reason": letter.error[:300],
+                   "topic": message.topic, "partition": message.partition,
+                   "offset": message.offset},
+        )
+
+    def forget_expired(partition: int, published: float) -> list[str]:
+        """Keys of ``report_cells`` older than the window in this partition (event time)."""
+        if partition not in expiry.loaded:
+            expiry.loaded.add(partition)
+            heap = expiry.heap.setdefault(partition, [])
+            for key, value in cells_of_report.items():
+                entry = orjson.loads(value)
+                if entry.get("p") == partition:
+                    heapq.heappush(heap, (entry["t"], key.decode()))
+        newest = max(expiry.newest.get(partition, 0.0), published)
+        expiry.newest[partition] = newest
+        heap = expiry.heap.setdefault(partition, [])
+        horizon = newest - window.total_seconds()
+        gone = []
+        while heap and heap[0][0] < horizon:
+            gone.append(heapq.heappop(heap)[1])
+        return gone
+
+    normalize_breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
+
+    @app.agent(raw_topic, name="normalize")
+    async def normalize(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            metrics.ITEMS_IN.labels(stage=STAGE).inc()
+            started = time.perf_counter()
+            try:
+                raw = decode_raw_item(message.value)
+                source = registry.lookup(
+                    raw.source_kind, raw.source_id, raw.provenance.channel_username
+                )
+                report = build_report(raw, source, understander, utc_now())
+            except RecordError as exc:
+                await dead_letter(event, "process.decode", exc, "invalid_record")
+                normalize_breaker.record(ok=False)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
+                await dead_letter(event, "process.understand", exc, "processing_error")
+                normalize_breaker.record(ok=False)
+                continue
+            normalize_breaker.record(ok=True)
+            metrics.STAGE_SECONDS.labels(step="understand").observe(time.perf_counter() - started)
+            value = encode(report)
+            key = report.report_id.encode()
+            await reports_topic.send(key=key, value=value)
+            new_cells = report_cells(report)
+            previous = cells_of_report.get(key)
+            old_cells = orjson.loads(previous)["c"] if previous is not None else []
+            published = parse_iso(report.published_at or report.collected_at).timestamp()
+            if new_cells:
+                cells_of_report[key] = orjson.dumps(
+                    {"c": new_cells, "t": published, "p": message.partition}
+                )
+                heapq.heappush(
+                    expiry.heap.setdefault(message.partition, []), (published, report.report_id)
+                )
+            elif previous is not None:
+                del cells_of_report[key]
+            for stale in forget_expired(message.partition, published):
+                stale_key = stale.encode()
+                entry = cells_of_report.get(stale_key)
+                if entry is not None and orjson.loads(entry)["t"] < published - window.total_seconds():
+                    del cells_of_report[stale_key]
+            for cell in sorted(set(new_cells) | set(old_cells)):
+                await candidates_topic.send(key=cell.encode(), value=value)
+            metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
+            metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+
+    cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
+
+    @app.agent(candidates_topic, name="cluster")
+    async def cluster(stream: Any) -> None:
+        async for event in stream.events():
+            message = event.message
+            started = time.perf_counter()
+            try:
+                cell = message.key.decode()
+                report = decode_report(message.value)
+                stored = cells.get(message.key)
+                state = CellState.from_bytes(stored) if stored is not None else None
+                state, changed = merge_report(state, report, cell, utc_now())
+                event_time = parse_iso(report.published_at or report.collected_at)
+                state = expire(state, event_time, window)
+                cells[message.key] = state.to_bytes()
+            except RecordError as exc:
+                await dead_letter(event, "process.cluster", exc, "invalid_record")
+                cluster_breaker.record(ok=False)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
+                await dead_letter(event, "process.cluster", exc, "processing_error")
+                cluster_breaker.record(ok=False)
+                continue
+            cluster_breaker.record(ok=True)
+            metrics.STAGE_SECONDS.labels(step="cluster").observe(time.perf_counter() - started)
+            for ev in changed:
+                await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
+                metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
+                metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
+            metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+
+    return app
+
+
+def run_processor(settings: Settings) -> int:
+    """Run the worker until SIGTERM/SIGINT (faust's Worker handles signals and shutdown)."""
+    registry = SourceRegistry.load(settings.sources_file)
+    app = create_app(settings, registry)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
+    worker.execute_from_commandline()
+    return 0

@@ -1,0 +1,118 @@
+"""How far each consumer group is behind, and waiting until a pipeline has drained.
+
+``sitrep lag`` prints, per group and topic, committed offsets against end offsets;
+``sitrep lag --wait TIMEOUT`` returns once every group has committed everything on its input
+topics on two checks in a row (the processor may be between consuming and producing on the
+first), or fails after TIMEOUT seconds. ``make run`` uses it instead of a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import TopicPartition
+
+from sitrep.ops.kafka import make_admin, make_consumer
+from sitrep.ops.settings import Settings
+from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLag:
+    group: str
+    topic: str
+    committed: int
+    end: int
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.end - self.committed)
+
+
+def pipeline_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """Consumer group -> input topics, for the processor and the sink."""
+    return {
+        f"{settings.group_prefix}.processor": (
+            settings.topic(RAW.suffix),
+            settings.topic(CANDIDATES.suffix),
+        ),
+        f"{settings.group_prefix}.sink": (
+            settings.topic(REPORTS.suffix),
+            settings.topic(EVENTS.suffix),
+        ),
+    }
+
+
+async def measure_lag(settings: Settings) -> list[GroupLag]:
+    admin = make_admin(settings)
+    probe = make_consumer(settings, group=f"{settings.group_prefix}.lag-probe")
+    await admin.start()
+    await probe.start()
+    try:
+        out: list[GroupLag] = []
+        for group, topics in pipeline_groups(settings).items():
+            committed = await admin.list_consumer_group_offsets(group)
+            for topic in topics:
+                parts = probe.partitions_for_topic(topic) or set()
+                tps = [TopicPartition(topic, p) for p in sorted(parts)]
+                ends = await probe.end_offsets(tps) if tps else {}
+                done = sum(
+                    committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
+                    for tp in tps
+                )
+                out.append(GroupLag(group, topic, done, sum(ends.values())))
+        return out
+    finally:
+        await probe.stop()
+        await admin.close()
+
+
+async def wait_drained(settings: Settings, timeout: float, min_input: int = 1) -> list[GroupLag]:
+    """Wait until every group has no lag on two consecutive checks and at least ``min_input``
+    records reached the raw topic. Raises ``TimeoutError`` with the last lags."""
+    deadline = time.monotonic() + timeout
+    streak = 0
+    last: list[GroupLag] = []
+    while time.monotonic() < deadline:
+        last = await measure_lag(settings)
+        raw_total = sum(g.end for g in last if g.topic == settings.topic(RAW.suffix))
+        if raw_total >= min_input and all(g.lag == 0 for g in last):
+            streak += 1
+            if streak >= 2:
+                return last
+        else:
+            streak = 0
+        await asyncio.sleep(0.5)
+    detail = ", ".join(f"{g.group}@{g.topic}: {g.lag} behind" for g in last if g.lag)
+    raise TimeoutError(f"pipeline not drained after {timeout:.0f}s ({detail or 'no input yet'})")
+
+
+def _lag(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        if args.wait is not None:
+            lags = asyncio.run(wait_drained(settings, args.wait, args.min_input))
+        else:
+            lags = asyncio.run(measure_lag(settings))
+    except TimeoutError as exc:
+        print(f"sitrep lag: {exc}", file=sys.stderr)
+        return 1
+    for g in lags:
+        print(f"{g.group:40} {g.topic:40} committed={g.committed:>8} end={g.end:>8} lag={g.lag}")
+    return 0
+
+
+def register(commands: Any) -> None:
+    parser = commands.add("lag", _lag, help="consumer lag of the processor and sink groups")
+    parser.add_argument(
+        "--wait", type=float, metavar="SECONDS", default=None,
+        help="wait until the pipeline has drained (exit 1 after SECONDS)",
+    )
+    parser.add_argument(
+        "--min-input", type=int, default=1,
+        help="with --wait: at least this many raw records must have arrived",
+    )

@@ -1,0 +1,104 @@
+"""The record codec: what downstream teams and our own stages can rely on."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from sitrep.records import (
+    Forward,
+    Media,
+    Provenance,
+    RawItem,
+    RecordError,
+    decode_raw_item,
+    encode,
+)
+
+
+def raw_item(**changes: object) -> RawItem:
+    base: dict[str, object] = {
+        "item_id": "telegram:1500000001:42",
+        "source_kind": "telegram",
+        "source_id": "1500000001",
+        "native_id": "42",
+        "text": "Our forces liberated Saraqib at dawn",
+        "collected_at": "2024-11-30T06:01:02Z",
+        "published_at": "2024-11-30T06:00:00Z",
+    }
+    base.update(changes)
+    return RawItem(**base)  # type: ignore[arg-type]
+
+
+def test_raw_item_round_trips_with_nested_provenance() -> None:
+    item = raw_item(
+        provenance=Provenance(
+            channel_username="militaryops",
+            forward=Forward(channel_id="1500000002", message_id=7, date="2024-11-30T05:59:00Z"),
+            media=(Media(type="photo", mime="image/jpeg", size=1234),),
+            hashtags=("#Saraqib",),
+        )
+    )
+    assert decode_raw_item(encode(item)) == item
+
+
+def test_encoded_record_names_its_schema_and_version() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    assert obj["schema"] == {"name": "sitrep.raw_item", "version": 1}
+
+
+def test_bytes_that_are_not_json_are_refused_with_a_reason() -> None:
+    with pytest.raises(RecordError, match="not valid JSON"):
+        decode_raw_item(b"\xff\xfe not json")
+
+
+def test_invalid_utf8_is_refused() -> None:
+    with pytest.raises(RecordError):
+        decode_raw_item(b'{"text": "\xff"}')
+
+
+def test_unknown_schema_version_is_refused_with_what_to_do() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    obj["schema"]["version"] = 2
+    with pytest.raises(RecordError, match="unknown version 2"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_wrong_field_type_names_the_field() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    obj["provenance"]["views"] = "many"
+    with pytest.raises(RecordError, match=r"provenance\.views: expected an integer"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_unknown_field_is_refused() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    obj["colour"] = "red"
+    with pytest.raises(RecordError, match="unknown field"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_missing_required_field_is_named() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    del obj["text"]
+    with pytest.raises(RecordError, match=r"missing required field\(s\) \['text'\]"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_item_id_must_match_its_parts() -> None:
+    with pytest.raises(RecordError, match="should be"):
+        decode_raw_item(encode(raw_item(item_id="telegram:1:2")))
+
+
+def test_huge_number_is_refused_not_overflowed() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    text = orjson.dumps(obj).replace(b'"version":0', b'"version":' + b"9" * 40)
+    with pytest.raises(RecordError):
+        decode_raw_item(text)
+
+
+def test_source_kind_outside_the_enumeration_is_refused() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    obj["source_kind"] = "fax"
+    with pytest.raises(RecordError, match="not one of"):
+        decode_raw_item(orjson.dumps(obj))
