@@ -7,5 +7,15 @@ Public API (used by :mod:`sitrep.normalize`):
 
 - :class:`ReportContext` — what is known about a report besides its text;
 - :class:`Understanding` — language, cleaned text, candidates ordered by salience;
-- :func:`default_understander` — the process-wide :class:`Understander` (gazetteer loaded once).
+- :class:`Understander` and :func:`default_understander` — the process-wide understander
+  (gazetteer and dictionaries loaded once).
 """
+
+from sitrep.understand.understanding import (
+    ReportContext,
+    Understander,
+    Understanding,
+    default_understander,
+)
+
+__all__ = ["ReportContext", "Understander", "Understanding", "default_understander"]

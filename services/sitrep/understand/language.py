@@ -1,0 +1,121 @@
+"""Language detection: script first, a function-word model only where script cannot decide.
+
+Arabic script is Arabic unless letters only Persian, Urdu or Kurdish use are present; Cyrillic
+splits into Ukrainian, Russian, Belarusian and Serbian by their own letters; Hebrew and Greek
+are their own scripts. Latin script is decided by counting function words of English, French,
+Spanish, German, Turkish, Italian and Portuguese. The source's declared language is the
+tie-breaker, and the answer when the text has no letters at all ("und" without one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FUNCTION_WORDS: Final[dict[str, frozenset[str]]] = {
+    "en": _words(
+        "the of and in to a is was were on for with by said that from at has have been "
+        "are it its after as this"
+    ),
+    "fr": _words(
+        "le la les des de du et un une est dans par pour sur au aux ont été qui que selon "
+        "ce cette il elle ont"
+    ),
+    "es": _words("el los las del y en por con que una un fue según se al"),
+    "de": _words("der die das und ist mit von den im nach bei wurde sind ein eine"),
+    "tr": _words("ve bir bu ile için da de olarak olan en çok göre"),
+    "it": _words("il della di che è nel con sono gli le per secondo"),
+    "pt": _words("o os as do da dos das em com que foi segundo uma um"),
+}
+_PERSIAN: Final = frozenset("پچژگ")
+_URDU: Final = frozenset("ٹڈڑےں")
+_KURDISH: Final = frozenset("ێۆڵڕە")
+_UKRAINIAN: Final = frozenset("іїєґ")
+_RUSSIAN: Final = frozenset("ыэъё")
+_SERBIAN: Final = frozenset("ђћџјљњ")
+
+
+def _script(char: str) -> str:
+    if (
+        "\u0600" <= char <= "\u06ff"
+        or "\u0750" <= char <= "\u077f"
+        or "\ufb50" <= char <= "\ufdff"
+        or "\ufe70" <= char <= "\ufeff"
+    ):
+        return "arabic"
+    if "\u0400" <= char <= "\u04ff":
+        return "cyrillic"
+    if char.isascii() or "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff":
+        return "latin"
+    if "\u0590" <= char <= "\u05ff":
+        return "hebrew"
+    if "\u0370" <= char <= "\u03ff":
+        return "greek"
+    if "\u4e00" <= char <= "\u9fff":
+        return "han"
+    return "other"
+
+
+def detect_language(words: Iterable[str], hint: str | None = None) -> str:
+    """ISO 639-1 code of the text whose word tokens are ``words``, or ``"und"``.
+
+    ``hint`` (the source's declared language) breaks ties and answers when nothing else can.
+    """
+    counts: dict[str, int] = {}
+    letters: set[str] = set()
+    latin: list[str] = []
+    for word in words:
+        first = word[0]
+        if first.isdigit():
+            continue
+        script = _script(first)
+        counts[script] = counts.get(script, 0) + 1
+        if script == "latin":
+            latin.append(word.lower())
+        elif script in ("arabic", "cyrillic"):
+            letters.update(word)
+    if not counts:
+        return hint or "und"
+    script = max(counts, key=lambda s: (counts[s], s == "arabic"))
+    if script == "arabic":
+        if letters & _KURDISH:
+            return "ckb"
+        if letters & _URDU:
+            return "ur"
+        if letters & _PERSIAN:
+            return "fa"
+        return "ar"
+    if script == "cyrillic":
+        if letters & _SERBIAN and not letters & _RUSSIAN:
+            return "sr"
+        if "ў" in letters:
+            return "be"
+        uk, ru = len(letters & _UKRAINIAN), len(letters & _RUSSIAN)
+        if uk > ru:
+            return "uk"
+        if ru > uk:
+            return "ru"
+        return hint if hint in ("ru", "uk") else "ru"
+    if script == "latin":
+        return _latin_language(latin, hint)
+    return {"hebrew": "he", "greek": "el", "han": "zh"}.get(script, hint or "und")
+
+
+def _latin_language(words: list[str], hint: str | None) -> str:
+    scores = {lang: 0 for lang in _FUNCTION_WORDS}
+    for word in words:
+        for lang, vocabulary in _FUNCTION_WORDS.items():
+            if word in vocabulary:
+                scores[lang] += 1
+    best = max(scores.values())
+    if best == 0:
+        return hint if hint else ("en" if words else "und")
+    leaders = [lang for lang, score in scores.items() if score == best]
+    if hint in leaders:
+        return hint  # type: ignore[return-value]
+    return leaders[0]

@@ -1,0 +1,182 @@
+"""Text normalization: display cleaning, matching folds, sentences and tokens.
+
+Two forms of a text exist:
+
+- the **clean** form (:func:`clean_text`) is what a reader sees: Unicode NFC, invisible controls
+  (zero-width, bidi marks, soft hyphen, BOM) removed, runs of spaces collapsed. Arabic keeps its
+  letters and diacritics;
+- the **folded** form of each token (:func:`fold`) is internal, for dictionary lookups: lower
+  case, Latin diacritics and apostrophes removed, Arabic normalized (hamza and alef forms to
+  bare alef, ta marbuta to ha, alef maqsura to ya, diacritics and tatweel removed), Arabic-Indic
+  and Persian digits to ASCII, Cyrillic yo to ye, and transliteration variants of common name
+  parts mapped to one spelling (``deir``/``dayr``, ``tell``/``tal``/``tall``...).
+
+Every dictionary (places, actors, event cues) is folded with the same :func:`fold_phrase`, so a
+lookup matches whatever spelling the source used, as long as it folds to the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+_INVISIBLE: Final = dict.fromkeys(
+    [
+        0x00AD,  # soft hyphen
+        0x061C,  # Arabic letter mark
+        0x180E,
+        *range(0x200B, 0x2010),  # zero-width space/joiners, LRM, RLM
+        *range(0x202A, 0x202F),  # bidi embeddings and overrides
+        *range(0x2060, 0x2065),  # word joiner, invisible operators
+        *range(0x2066, 0x206A),  # bidi isolates
+        0xFEFF,  # BOM / zero-width no-break space
+    ]
+)
+_SPACES: Final = re.compile(r"[^\S\n]+")
+_BLANK_LINES: Final = re.compile(r"\s*\n\s*(?:\n\s*)+")
+_LINE_EDGES: Final = re.compile(r"[^\S\n]*\n[^\S\n]*")
+
+
+def clean_text(text: str) -> str:
+    """The display form of ``text``: NFC, invisible controls removed, whitespace tidied.
+
+    Runs of spaces become one space, blank-line runs become one blank line, the ends are
+    stripped. Letters (Arabic diacritics included) are never changed.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = _SPACES.sub(" ", text)
+    text = _LINE_EDGES.sub("\n", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    # Latin letters with diacritics -> base letter
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if base != char and base.isascii():
+            table[code] = base.lower()
+    table.update(
+        {
+            ord(c): r
+            for c, r in {
+                "ı": "i", "İ": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+                "ħ": "h", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d", "þ": "th",
+                "ə": "e", "Ə": "e", "ё": "е", "Ё": "е", "ґ": "г", "Ґ": "г",
+                # Arabic: alef forms, ta marbuta, alef maqsura, hamza seats, Persian letters
+                "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
+                "ک": "ك", "ی": "ي", "ھ": "ه",
+            }.items()
+        }
+    )  # fmt: skip
+    # apostrophes and ayn/hamza signs inside Latin transliterations vanish
+    for char in "'’‘`´ʼʻʿʾ′":
+        table[ord(char)] = None
+    # Arabic diacritics, Quranic marks, tatweel
+    for code in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]:
+        table[code] = None
+    table[0x0640] = None
+    # Arabic-Indic and Persian digits; Arabic thousands separator
+    for n in range(10):
+        table[0x0660 + n] = str(n)
+        table[0x06F0 + n] = str(n)
+    table[0x066C] = None  # ٬
+    table[0x066B] = "."  # ٫
+    return table
+
+
+_FOLD: Final = _fold_table()
+
+TRANSLITERATION: Final[dict[str, str]] = {}
+"""Folded name-part variant -> the one spelling used in keys (filled by :func:`add_variants`)."""
+
+_ARTICLE_TOKEN: Final = re.compile(r"^(?:a[lnrstdz]|e[lnrsdz]|ash|adh|ath|u[dlnrst])-$")
+_POSSESSIVE: Final = re.compile(r"['’]s$")
+
+_FOLD_CACHE: dict[str, str] = {}
+_FOLD_CACHE_LIMIT: Final = 200_000
+
+
+def fold(token: str) -> str:
+    """The matching form of one token (see the module docstring). Cached; pure."""
+    found = _FOLD_CACHE.get(token)
+    if found is not None:
+        return found
+    if len(_FOLD_CACHE) > _FOLD_CACHE_LIMIT:
+        _FOLD_CACHE.clear()
+    lowered = token.lower()
+    if _ARTICLE_TOKEN.match(lowered):
+        folded = "al"
+    else:
+        folded = _POSSESSIVE.sub("", token).translate(_FOLD).lower()
+        if "," in folded:  # 1,200: only numbers hold commas
+            folded = folded.replace(",", "")
+        folded = TRANSLITERATION.get(folded, folded)
+    _FOLD_CACHE[token] = folded
+    return folded
+
+
+def add_variants(variants: Mapping[str, str]) -> None:
+    """Register transliteration variants (``{"deir": "dayr"}``): both sides fold to the value.
+
+    Called while dictionaries load, before any key is built; clears the fold cache.
+    """
+    for variant, canonical in variants.items():
+        key = variant.translate(_FOLD).lower()
+        TRANSLITERATION[key] = canonical.translate(_FOLD).lower()
+    _FOLD_CACHE.clear()
+
+
+# A token: an article with its hyphen ("al-", "as-"), a number (1,200 / ١٢), or a word; Arabic
+# combining marks and tatweel stay inside the word they decorate.
+_WORD: Final = r"(?:[^\W\d_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+"
+TOKEN: Final = re.compile(
+    r"\b(?:[Aa][LlNnRrSsTtDdZz]|[Ee][LlNnRrSsDdZz]|[Aa](?:sh|dh|th)|[Uu][DdLlNnRrSsTt])-(?=\w)"
+    rf"|\d+(?:,\d{{3}})+(?!\d)|\d+|{_WORD}(?:['’ʼ`]{_WORD})*"
+)
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text`` in order, unfolded (see :data:`TOKEN`)."""
+    return TOKEN.findall(text)
+
+
+def fold_phrase(phrase: str) -> tuple[str, ...]:
+    """The folded tokens of a dictionary phrase: the key a lookup must produce to match it."""
+    return tuple(fold(t) for t in tokens(clean_text(phrase)))
+
+
+_SENTENCE_BREAK: Final = re.compile(r"(?<=[.!?؟…])[\"'”’»)\]]*\s+|\s*\n+\s*|\s+[•▪►🔴🔻⚡️]+\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """Split clean text into sentences (and list items / lines).
+
+    A break after ``.`` followed by a lower-case Latin letter is no break ("U.S. forces").
+    """
+    out: list[str] = []
+    for part in _SENTENCE_BREAK.split(text):
+        if not part:
+            continue
+        if out and part[0].islower() and part[0].isascii() and out[-1].endswith("."):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def is_arabic_char(char: str) -> bool:
+    return "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f"
+
+
+def is_cyrillic_char(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
+def join_key(parts: Iterable[str]) -> str:
+    """The dictionary key of folded tokens (space separated)."""
+    return " ".join(parts)
