@@ -28,7 +28,7 @@ def _kafka_bootstrap() -> str:
 
 
 def _answers(hostport: str) -> bool:
-    host, _, port = hostport.split(",")[0].rpartition(":")
+    host, _, port = hostport.split(",", maxsplit=1)[0].rpartition(":")
     try:
         with socket.create_connection((host, int(port)), timeout=2):
             return True
@@ -70,7 +70,9 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL schema-less database URL for one test (dropped afterwards)."""
     import psycopg
 
-    base = os.environ.get("SITREP_TEST_DATABASE_URL", "postgresql://sitrep:sitrep@127.0.0.1:5432/sitrep")
+    base = os.environ.get(
+        "SITREP_TEST_DATABASE_URL", "postgresql://sitrep:sitrep@127.0.0.1:5432/sitrep"
+    )
     name = f"t_{uuid.uuid4().hex[:12]}"
     try:
         with psycopg.connect(base, autocommit=True, connect_timeout=5) as conn:

@@ -46,7 +46,7 @@ class Commands:
         self,
         path: str,
         handler: Handler,
-        help: str,  # noqa: A002 - argparse's own word
+        help: str,
         description: str | None = None,
     ) -> argparse.ArgumentParser:
         *groups, name = path.split()
@@ -56,7 +56,9 @@ class Commands:
             prefix = f"{prefix} {group}".strip()
             if prefix not in self._groups:
                 gp = sub.add_parser(group, help=f"{group} commands")
-                self._groups[prefix] = gp.add_subparsers(dest=f"{prefix}_command", metavar="COMMAND")
+                self._groups[prefix] = gp.add_subparsers(
+                    dest=f"{prefix}_command", metavar="COMMAND"
+                )
             sub = self._groups[prefix]
         parser = sub.add_parser(name, help=help, description=description or help)
         parser.set_defaults(handler=handler)

@@ -98,7 +98,9 @@ class SourceRegistry:
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except OSError as exc:
-            raise SourcesError(f"sources file {str(path)!r} cannot be read: {exc.strerror}") from None
+            raise SourcesError(
+                f"sources file {str(path)!r} cannot be read: {exc.strerror}"
+            ) from None
         except yaml.YAMLError as exc:
             raise SourcesError(f"sources file {str(path)!r} is not valid YAML: {exc}") from None
         return cls.from_dict(data, origin=str(path))
@@ -109,7 +111,9 @@ class SourceRegistry:
             raise SourcesError(f"{origin}: expected a mapping with 'telegram' and/or 'feeds'")
         unknown = set(data) - {"telegram", "feeds"}
         if unknown:
-            raise SourcesError(f"{origin}: unknown section(s) {sorted(unknown)}; use telegram, feeds")
+            raise SourcesError(
+                f"{origin}: unknown section(s) {sorted(unknown)}; use telegram, feeds"
+            )
         sources: list[Source] = []
         for kind, section in (("telegram", "telegram"), ("wire", "feeds")):
             for n, entry in enumerate(data.get(section) or []):

@@ -7,6 +7,7 @@ to all of them, and to faust (see :func:`faust_broker_credentials`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 from typing import Any
@@ -91,7 +92,9 @@ def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
     return AIOKafkaProducer(**kwargs)
 
 
-def make_consumer(settings: Settings, *topics: str, group: str, **overrides: Any) -> AIOKafkaConsumer:
+def make_consumer(
+    settings: Settings, *topics: str, group: str, **overrides: Any
+) -> AIOKafkaConsumer:
     """A consumer with manual commits (commit only after the work is durable)."""
     kwargs: dict[str, Any] = {
         "group_id": group,
@@ -138,10 +141,8 @@ async def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = TOPIC
             if settings.topic(spec.suffix) not in existing
         ]
         if new:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass
             # metadata propagation: wait until the broker lists them
             for _ in range(50):
                 listed = set(await admin.list_topics())
@@ -152,7 +153,9 @@ async def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = TOPIC
         await admin.close()
 
 
-async def send_dead_letter(producer: AIOKafkaProducer, settings: Settings, letter: DeadLetter) -> None:
+async def send_dead_letter(
+    producer: AIOKafkaProducer, settings: Settings, letter: DeadLetter
+) -> None:
     """Produce a dead letter and wait for the broker's ack; count it by stage and reason class."""
     await producer.send_and_wait(
         settings.topic(DLQ.suffix),
@@ -171,4 +174,17 @@ async def send_dead_letter(producer: AIOKafkaProducer, settings: Settings, lette
             "partition": letter.partition,
             "offset": letter.offset,
         },
+    )
+
+
+async def topic_partitions(settings: Settings, topic: str) -> list[int]:
+    """Partition numbers of ``topic`` from the broker's metadata (empty when it does not exist)."""
+    admin = make_admin(settings)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(
+        p["partition"] for t in described if t.get("error_code") == 0 for p in t["partitions"]
     )

@@ -25,7 +25,9 @@ def topics_table(settings: Settings) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = []
     for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        lines.append(
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        )
     return "\n".join(lines)
 
 
@@ -39,7 +41,9 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(commands: Any) -> None:
-    parser = commands.add("topics", _topics, help="list sitrep's Kafka topics (--create declares them)")
+    parser = commands.add(
+        "topics", _topics, help="list sitrep's Kafka topics (--create declares them)"
+    )
     parser.add_argument("--create", action="store_true", help="create missing topics on the broker")
     register_schemas(commands)
 

@@ -11,9 +11,16 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from typing import Any, Literal, get_args, get_origin, get_type_hints
+from typing import Any, Literal, cast, get_args, get_origin, get_type_hints
 
-from sitrep.records.model import EVENT_SCHEMA, RAW_ITEM_SCHEMA, REPORT_SCHEMA, Event, RawItem, Report
+from sitrep.records.model import (
+    EVENT_SCHEMA,
+    RAW_ITEM_SCHEMA,
+    REPORT_SCHEMA,
+    Event,
+    RawItem,
+    Report,
+)
 
 SCHEMA_FILES: dict[str, tuple[type[Any], str, str]] = {
     "raw_item.v1.schema.json": (RawItem, RAW_ITEM_SCHEMA, "Raw item (topic *.raw.v1)"),
@@ -47,7 +54,7 @@ def _type_schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is dict:
         return {"type": "object"}
     if dataclasses.is_dataclass(tp):
-        name = tp.__name__
+        name = cast(type[Any], tp).__name__
         if name not in defs:
             defs[name] = {}
             defs[name] = _object_schema(tp, defs)
@@ -92,4 +99,6 @@ def record_schema(cls: type[Any], name: str, title: str) -> dict[str, Any]:
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    return {file: record_schema(cls, name, title) for file, (cls, name, title) in SCHEMA_FILES.items()}
+    return {
+        file: record_schema(cls, name, title) for file, (cls, name, title) in SCHEMA_FILES.items()
+    }

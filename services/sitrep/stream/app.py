@@ -20,12 +20,12 @@ reaches them. Both tables are bounded by event time (``SITREP_CLUSTER_WINDOW_HOU
 
 from __future__ import annotations
 
-import argparse
 import heapq
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -34,10 +34,12 @@ import orjson
 from sitrep.dedupe import CellState, expire, merge_report, place_cell
 from sitrep.normalize import build_report
 from sitrep.ops import metrics
+from sitrep.ops.metrics import Stage
+from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
 from sitrep.ops.kafka import faust_broker_credentials
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
-from sitrep.records.dlq import DeadLetter, DlqBreaker
+from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
@@ -46,7 +48,7 @@ from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
 
-STAGE = "process"
+STAGE: Stage = "process"
 
 
 def report_cells(report: Report) -> list[str]:
@@ -92,34 +94,46 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         stream_wait_empty=False,
         table_cleanup_interval=60.0,
         logging_config=None,
+        key_serializer="raw",
+        value_serializer="raw",
     )
     raw_topic = app.topic(
-        settings.topic(RAW.suffix), key_type=bytes, value_type=bytes, value_serializer="raw",
-        key_serializer="raw", partitions=settings.partitions,
+        settings.topic(RAW.suffix),
+        key_type=bytes,
+        value_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        partitions=settings.partitions,
     )
     reports_topic = app.topic(
-        settings.topic(REPORTS.suffix), key_serializer="raw", value_serializer="raw",
+        settings.topic(REPORTS.suffix),
+        key_serializer="raw",
+        value_serializer="raw",
         partitions=settings.partitions,
     )
     events_topic = app.topic(
-        settings.topic(EVENTS.suffix), key_serializer="raw", value_serializer="raw",
+        settings.topic(EVENTS.suffix),
+        key_serializer="raw",
+        value_serializer="raw",
         partitions=settings.partitions,
     )
     candidates_topic = app.topic(
-        settings.topic(CANDIDATES.suffix), key_type=bytes, value_type=bytes, key_serializer="raw",
-        value_serializer="raw", partitions=settings.partitions,
+        settings.topic(CANDIDATES.suffix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
     )
     dlq_topic = app.topic(
-        settings.topic(DLQ.suffix), key_serializer="raw", value_serializer="raw",
+        settings.topic(DLQ.suffix),
+        key_serializer="raw",
+        value_serializer="raw",
         partitions=settings.partitions,
     )
-    cells = app.Table(
-        "cells", key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw",
-        partitions=settings.partitions,
-    )
+    cells = app.Table("cells", key_type=bytes, value_type=bytes, partitions=settings.partitions)
     cells_of_report = app.Table(
-        "report_cells", key_type=bytes, value_type=bytes, key_serializer="raw",
-        value_serializer="raw", partitions=settings.partitions,
+        "report_cells", key_type=bytes, value_type=bytes, partitions=settings.partitions
     )
     understander = default_understander()
     window = timedelta(hours=settings.cluster_window_hours)
@@ -141,9 +155,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         metrics.DLQ.labels(stage=stage, reason=error_class).inc()
         log.warning(
             "dead-lettered",
-            extra={"stage": stage, "error_class": error_class, "reason": letter.error[:300],
-                   "topic": message.topic, "partition": message.partition,
-                   "offset": message.offset},
+            extra={
+                "stage": stage,
+                "error_class": error_class,
+                "reason": letter.error[:300],
+                "topic": message.topic,
+                "partition": message.partition,
+                "offset": message.offset,
+            },
         )
 
     def forget_expired(partition: int, published: float) -> list[str]:
@@ -164,6 +183,40 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             gone.append(heapq.heappop(heap)[1])
         return gone
 
+    ops = OpsServer(settings, STAGE)
+    lag = LagReporter(
+        STAGE,
+        FaustOffsets(app.consumer),
+        topics={settings.topic(RAW.suffix), settings.topic(CANDIDATES.suffix)},
+    )
+
+    @app.task
+    async def serve_ops() -> None:
+        for name, check in faust_app_checks(app).items():
+            ops.add_check(name, check)
+        await ops.start()
+
+    @app.timer(interval=1.0)
+    async def heartbeat() -> None:
+        ops.heartbeat()
+
+    @app.timer(interval=10.0)
+    async def report_lag() -> None:
+        try:
+            await lag.report()
+        except Exception as exc:  # noqa: BLE001 - lag is best effort
+            log.debug("lag unavailable: %s", exc)
+
+    async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
+        """Count an input; when the breaker opens, stop the worker (non-zero exit)."""
+        try:
+            breaker.record(ok)
+        except DlqBreakerOpen as exc:
+            metrics.DLQ_BREAKER_OPEN.labels(stage=STAGE).set(1)
+            log.critical("dlq circuit breaker open: %s", exc, extra={"stage": STAGE})
+            await app.crash(exc)
+            raise
+
     normalize_breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
 
     @app.agent(raw_topic, name="normalize")
@@ -171,6 +224,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         async for event in stream.events():
             message = event.message
             metrics.ITEMS_IN.labels(stage=STAGE).inc()
+            lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
             started = time.perf_counter()
             try:
                 raw = decode_raw_item(message.value)
@@ -180,13 +234,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 report = build_report(raw, source, understander, utc_now())
             except RecordError as exc:
                 await dead_letter(event, "process.decode", exc, "invalid_record")
-                normalize_breaker.record(ok=False)
+                await record_outcome(normalize_breaker, ok=False)
                 continue
             except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
                 await dead_letter(event, "process.understand", exc, "processing_error")
-                normalize_breaker.record(ok=False)
+                await record_outcome(normalize_breaker, ok=False)
                 continue
-            normalize_breaker.record(ok=True)
+            await record_outcome(normalize_breaker, ok=True)
             metrics.STAGE_SECONDS.labels(step="understand").observe(time.perf_counter() - started)
             value = encode(report)
             key = report.report_id.encode()
@@ -207,7 +261,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             for stale in forget_expired(message.partition, published):
                 stale_key = stale.encode()
                 entry = cells_of_report.get(stale_key)
-                if entry is not None and orjson.loads(entry)["t"] < published - window.total_seconds():
+                if (
+                    entry is not None
+                    and orjson.loads(entry)["t"] < published - window.total_seconds()
+                ):
                     del cells_of_report[stale_key]
             for cell in sorted(set(new_cells) | set(old_cells)):
                 await candidates_topic.send(key=cell.encode(), value=value)
@@ -220,6 +277,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     async def cluster(stream: Any) -> None:
         async for event in stream.events():
             message = event.message
+            lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
             started = time.perf_counter()
             try:
                 cell = message.key.decode()
@@ -232,13 +290,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 cells[message.key] = state.to_bytes()
             except RecordError as exc:
                 await dead_letter(event, "process.cluster", exc, "invalid_record")
-                cluster_breaker.record(ok=False)
+                await record_outcome(cluster_breaker, ok=False)
                 continue
             except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
                 await dead_letter(event, "process.cluster", exc, "processing_error")
-                cluster_breaker.record(ok=False)
+                await record_outcome(cluster_breaker, ok=False)
                 continue
-            cluster_breaker.record(ok=True)
+            await record_outcome(cluster_breaker, ok=True)
             metrics.STAGE_SECONDS.labels(step="cluster").observe(time.perf_counter() - started)
             for ev in changed:
                 await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
@@ -252,6 +310,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 def run_processor(settings: Settings) -> int:
     """Run the worker until SIGTERM/SIGINT (faust's Worker handles signals and shutdown)."""
     registry = SourceRegistry.load(settings.sources_file)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, registry)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
     worker.execute_from_commandline()

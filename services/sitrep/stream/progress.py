@@ -17,7 +17,7 @@ from typing import Any
 
 from aiokafka import TopicPartition
 
-from sitrep.ops.kafka import make_admin, make_consumer
+from sitrep.ops.kafka import make_admin, make_consumer, topic_partitions
 from sitrep.ops.settings import Settings
 from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS
 
@@ -58,8 +58,7 @@ async def measure_lag(settings: Settings) -> list[GroupLag]:
         for group, topics in pipeline_groups(settings).items():
             committed = await admin.list_consumer_group_offsets(group)
             for topic in topics:
-                parts = probe.partitions_for_topic(topic) or set()
-                tps = [TopicPartition(topic, p) for p in sorted(parts)]
+                tps = [TopicPartition(topic, p) for p in await topic_partitions(settings, topic)]
                 ends = await probe.end_offsets(tps) if tps else {}
                 done = sum(
                     committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
@@ -72,10 +71,10 @@ async def measure_lag(settings: Settings) -> list[GroupLag]:
         await admin.close()
 
 
-async def wait_drained(settings: Settings, timeout: float, min_input: int = 1) -> list[GroupLag]:
+async def wait_drained(settings: Settings, within: float, min_input: int = 1) -> list[GroupLag]:
     """Wait until every group has no lag on two consecutive checks and at least ``min_input``
     records reached the raw topic. Raises ``TimeoutError`` with the last lags."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     streak = 0
     last: list[GroupLag] = []
     while time.monotonic() < deadline:
@@ -89,7 +88,7 @@ async def wait_drained(settings: Settings, timeout: float, min_input: int = 1) -
             streak = 0
         await asyncio.sleep(0.5)
     detail = ", ".join(f"{g.group}@{g.topic}: {g.lag} behind" for g in last if g.lag)
-    raise TimeoutError(f"pipeline not drained after {timeout:.0f}s ({detail or 'no input yet'})")
+    raise TimeoutError(f"pipeline not drained after {within:.0f}s ({detail or 'no input yet'})")
 
 
 def _lag(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,10 +108,15 @@ def _lag(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: Any) -> None:
     parser = commands.add("lag", _lag, help="consumer lag of the processor and sink groups")
     parser.add_argument(
-        "--wait", type=float, metavar="SECONDS", default=None,
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        default=None,
         help="wait until the pipeline has drained (exit 1 after SECONDS)",
     )
     parser.add_argument(
-        "--min-input", type=int, default=1,
+        "--min-input",
+        type=int,
+        default=1,
         help="with --wait: at least this many raw records must have arrived",
     )
