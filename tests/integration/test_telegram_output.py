@@ -26,7 +26,7 @@ async def test_kafka_sink_delivers_items_keyed_by_source_id(settings: Settings) 
         )
         for n, source in enumerate(["1001", "1002", "1001"], start=1)
     ]
-    async with KafkaRawItemSink(settings, stage="test") as sink:
+    async with KafkaRawItemSink(settings, stage="replay") as sink:
         await sink.send(items)
 
     consumer = make_consumer(

@@ -28,6 +28,7 @@ from aiokafka import AIOKafkaProducer
 
 from sitrep.ops import metrics
 from sitrep.ops.kafka import ensure_topics, make_producer
+from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import encode
 from sitrep.records.model import RawItem
@@ -85,14 +86,14 @@ class KafkaRawItemSink(_SinkLifecycle):
     items go through one idempotent producer); the sink then neither starts nor stops it.
     Without one, the sink builds its own with :func:`~sitrep.ops.kafka.make_producer` and owns
     it. ``create_topic`` makes :meth:`start` create the raw topic when it does not exist.
-    ``stage`` labels ``sitrep_items_out_total`` (``collect_telegram``, ``import_telegram``...).
+    ``stage`` labels ``sitrep_items_out_total`` (``collect_telegram``, ``replay``...).
     """
 
     def __init__(
         self,
         settings: Settings,
         *,
-        stage: str,
+        stage: Stage,
         producer: AIOKafkaProducer | None = None,
         create_topic: bool = True,
     ) -> None:
@@ -142,7 +143,7 @@ class JsonlRawItemSink(_SinkLifecycle):
     never closed. Each :meth:`send` flushes before it returns.
     """
 
-    def __init__(self, path: str, *, stage: str) -> None:
+    def __init__(self, path: str, *, stage: Stage) -> None:
         self.path = path
         self._stage = stage
         self._out: IO[bytes] | None = None
@@ -186,7 +187,7 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_raw_item_sink(settings: Settings, jsonl: str | None, *, stage: str) -> RawItemSink:
+def open_raw_item_sink(settings: Settings, jsonl: str | None, *, stage: Stage) -> RawItemSink:
     """The sink an import command asked for: JSON lines when ``jsonl`` is set, else Kafka."""
     if jsonl is not None:
         return JsonlRawItemSink(jsonl, stage=stage)

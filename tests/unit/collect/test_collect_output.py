@@ -26,7 +26,7 @@ def _item(native_id: str, text: str) -> RawItem:
 async def test_jsonl_sink_writes_one_decodable_record_per_line(tmp_path: Path) -> None:
     path = tmp_path / "items.jsonl"
     items = [_item("1", "first"), _item("2", "قصف مدفعي على ريف إدلب")]
-    async with JsonlRawItemSink(str(path), stage="test") as sink:
+    async with JsonlRawItemSink(str(path), stage="replay") as sink:
         await sink.send(items)
     lines = path.read_bytes().splitlines()
     assert [decode_raw_item(line) for line in lines] == items
@@ -35,19 +35,19 @@ async def test_jsonl_sink_writes_one_decodable_record_per_line(tmp_path: Path) -
 async def test_jsonl_sink_to_stdout_writes_to_stdout(
     capsysbinary: pytest.CaptureFixture[bytes],
 ) -> None:
-    async with JsonlRawItemSink("-", stage="test") as sink:
+    async with JsonlRawItemSink("-", stage="replay") as sink:
         await sink.send([_item("7", "hello")])
     out = capsysbinary.readouterr().out
     assert decode_raw_item(out.splitlines()[0]).native_id == "7"
 
 
 async def test_jsonl_sink_refuses_send_before_start(tmp_path: Path) -> None:
-    sink = JsonlRawItemSink(str(tmp_path / "x.jsonl"), stage="test")
+    sink = JsonlRawItemSink(str(tmp_path / "x.jsonl"), stage="replay")
     with pytest.raises(RuntimeError, match="before start"):
         await sink.send([_item("1", "x")])
 
 
 def test_open_raw_item_sink_picks_jsonl_when_a_path_is_given() -> None:
     settings = Settings.from_env({})
-    assert isinstance(open_raw_item_sink(settings, "-", stage="test"), JsonlRawItemSink)
-    assert isinstance(open_raw_item_sink(settings, None, stage="test"), KafkaRawItemSink)
+    assert isinstance(open_raw_item_sink(settings, "-", stage="replay"), JsonlRawItemSink)
+    assert isinstance(open_raw_item_sink(settings, None, stage="replay"), KafkaRawItemSink)
