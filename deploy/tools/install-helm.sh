@@ -21,7 +21,9 @@ helm="$bin/helm"
 
 die() { echo "install-helm.sh: $*" >&2; exit 1; }
 
-if [ -x "$helm" ] && [ "$("$helm" version --template '{{.Version}}' 2>/dev/null)" = "$version" ]; then
+stamp="$bin/helm.build"
+if [ -x "$helm" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ] \
+   && [ "$("$helm" version --template '{{.Version}}' 2>/dev/null)" = "$version" ]; then
   echo "$helm"
   exit 0
 fi
@@ -30,11 +32,25 @@ command -v go >/dev/null 2>&1 || die "Go is required to build Helm (https://go.d
 mkdir -p "$bin"
 echo "install-helm.sh: building helm $version with $(go version | awk '{print $3}') (first run only; takes minutes)" >&2
 start=$(date +%s)
+go mod download "helm.sh/helm/v3@$version" \
+  || die "go mod download helm.sh/helm/v3@$version failed (is the Go module proxy reachable?)"
+# Helm's Makefile stamps the Kubernetes version its client libraries speak (client-go v0.X ->
+# Kubernetes 1.X); without it `helm template` assumes Kubernetes 1.20.
+gomod="$(go env GOMODCACHE)/helm.sh/helm/v3@$version/go.mod"
+client_go="$(awk '$1 == "k8s.io/client-go" {print $2; exit}' "$gomod")"
+[ -n "$client_go" ] || die "cannot find k8s.io/client-go in $gomod"
+k8s_minor="$(echo "$client_go" | cut -d. -f2)"
+k8s_major=$(( $(echo "${client_go#v}" | cut -d. -f1) + 1 ))
+ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$version"
+ldflags="$ldflags -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+  ldflags="$ldflags -X $pkg.k8sVersionMajor=$k8s_major -X $pkg.k8sVersionMinor=$k8s_minor"
+done
 GOBIN="$bin" CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -buildvcs=false -trimpath" \
-  go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean" \
-  "helm.sh/helm/v3/cmd/helm@$version" \
+  go install -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$version" \
   || die "go install helm.sh/helm/v3/cmd/helm@$version failed (is the Go module proxy reachable?)"
 got="$("$helm" version --template '{{.Version}}')"
 [ "$got" = "$version" ] || die "built helm reports $got, expected $version"
-echo "install-helm.sh: built in $(( $(date +%s) - start ))s" >&2
+echo "$version" > "$stamp"
+echo "install-helm.sh: built in $(( $(date +%s) - start ))s (Kubernetes $k8s_major.$k8s_minor)" >&2
 echo "$helm"
