@@ -6,12 +6,48 @@ source registry and the understanding code; the faust agent and ``sitrep label``
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Final
 
+from sitrep.records.codec import RecordError
 from sitrep.records.model import RawItem, Report
 from sitrep.records.times import parse_iso, to_iso
 from sitrep.sources import Source
 from sitrep.understand import ReportContext, Understander
+
+MAX_TEXT_CHARS: Final = 200_000
+"""Longer texts are dead-lettered: no post or wire story is that long (Telegram caps posts at
+4,096 characters), so such an item is a collector bug or an attack, not reporting."""
+EARLIEST: Final = datetime(1990, 1, 1, tzinfo=UTC)
+MAX_CLOCK_SKEW: Final = timedelta(days=1)
+
+
+def _time(raw: RawItem, field: str, value: str) -> datetime:
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise RecordError(f"{field}: {value[:40]!r} is not an ISO-8601 time") from None
+
+
+def item_times(raw: RawItem) -> tuple[datetime, datetime]:
+    """(published, collected) of an item, checked for plausibility.
+
+    A publication time after the collection time (beyond a day of clock skew) or before 1990
+    would corrupt event-time windows downstream, so it is refused with :class:`RecordError`.
+    An item without a publication time is taken as published when it was collected.
+    """
+    collected = _time(raw, "collected_at", raw.collected_at)
+    if raw.published_at is None:
+        return collected, collected
+    published = _time(raw, "published_at", raw.published_at)
+    if published > collected + MAX_CLOCK_SKEW:
+        raise RecordError(
+            f"published_at {raw.published_at} is after collected_at {raw.collected_at}: "
+            "fix the collector's clock or the source's dates"
+        )
+    if published < EARLIEST:
+        raise RecordError(f"published_at {raw.published_at} is before 1990")
+    return published, collected
 
 
 def forward_origin_id(raw: RawItem) -> str | None:
@@ -31,10 +67,14 @@ def build_report(
 
     ``source`` is the registry entry (role, side, outlet, region) or ``None`` for an unknown
     source (role ``other``). ``now`` is the processing time. A deleted item (tombstone) yields
-    a report with ``deleted=True`` and no candidates. Raises ``ValueError`` only for a
-    ``published_at``/``collected_at`` that is not an ISO time (the decoder checked the types).
+    a report with ``deleted=True`` and no candidates. Raises :class:`RecordError` for an item
+    that cannot be a report: implausible times, a text over :data:`MAX_TEXT_CHARS`.
     """
-    published = parse_iso(raw.published_at) if raw.published_at else parse_iso(raw.collected_at)
+    published, _collected = item_times(raw)
+    if len(raw.text) > MAX_TEXT_CHARS:
+        raise RecordError(
+            f"text has {len(raw.text)} characters, over the limit of {MAX_TEXT_CHARS}"
+        )
     role = source.role if source is not None else "other"
     side = source.side if source is not None else None
     outlet = (
