@@ -1,0 +1,308 @@
+"""Same-event clustering in one place cell: reports in, new event versions out. Pure.
+
+:func:`merge_report` is the whole processor step after understanding; the faust agent calls it
+with the cell's state from its table, ``sitrep label`` with a dict (through
+:class:`~sitrep.dedupe.ledger.EventLedger`). For each of the report's candidates that falls in
+the cell, in the report's order:
+
+1. *copies* — a report that copies a report seen before (a forward naming its origin, or a text
+   whose fingerprint is within :data:`~sitrep.dedupe.copies.COPY_MAX_DISTANCE` of an earlier
+   one in the cell, the first one seen) speaks with its origin's voice; its candidate joins the
+   event its origin's compatible candidate is in, with rule ``forward`` or ``repost`` and the
+   text similarity as score. A forward of a post this cell has not seen speaks with the voice of
+   the forwarded channel and is matched like any report;
+2. *same event* — otherwise the candidate joins the open event it fits best
+   (:func:`~sitrep.dedupe.compatibility.match`) with rule ``same_event``, when the fit reaches
+   :data:`~sitrep.dedupe.compatibility.MERGE_THRESHOLD`; a report never joins one event twice
+   (two candidates of one report are two events by construction);
+3. otherwise it *seeds* a new event (rule ``seed``) whose id is a hash of the candidate id and
+   the report version, so a replay or another worker derives the same id.
+
+Every link keeps its :class:`~sitrep.records.model.MergeReason`. Events never merge with each
+other after the fact: a report that would bridge two events joins the better one.
+
+Versions: an event that changed (a member joined, left, or an edit changed its coding) is
+re-rendered; when its content differs from the last emitted version it is returned with
+``version + 1`` (new events start at 1). Idempotence: a report version the cell has applied
+already (or an older one, or anything after its deletion) changes nothing and returns no
+events — at-least-once delivery is safe. A newer version of a report withdraws its old
+candidates from their events and merges the new ones; a deleted report withdraws them for good
+(an event left without support becomes ``retracted``).
+
+State stays bounded with :func:`expire`, by event time (publication time of the reports), so a
+replay expires exactly as the live run did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from hashlib import blake2b
+
+from sitrep.dedupe import copies
+from sitrep.dedupe.cells import place_cell
+from sitrep.dedupe.compatibility import MERGE_THRESHOLD, Match, families_to_search, match
+from sitrep.dedupe.corroboration import claim_status, corroboration, origin_voice, source_voice
+from sitrep.dedupe.member import Member
+from sitrep.dedupe.state import CellState, OpenEvent, ReportMark, TextPrint, reindexed
+from sitrep.records.codec import encode
+from sitrep.records.model import Event, EventCandidate, MergeReason, Report
+from sitrep.records.times import parse_iso, to_iso
+
+
+def event_id_for(candidate_id: str, report_version: int) -> str:
+    """The id of the event a candidate seeds: ``"ev-"`` + 16 hex digits, deterministic."""
+    digest = blake2b(f"{candidate_id}@{report_version}".encode(), digest_size=8)
+    return f"ev-{digest.hexdigest()}"
+
+
+def render(event: OpenEvent, updated_at: str) -> Event:
+    """The :class:`Event` record of an open event (links of active members, in arrival order)."""
+    p = event.profile
+    members = event.members
+    first = min(members, key=lambda m: m.activity)
+    last = max(members, key=lambda m: m.activity)
+    return Event(
+        event_id=event.event_id,
+        version=event.version,
+        event_type=p.event_type,
+        sub_event_type=p.sub_event_type,
+        occurred_on=p.occurred_on,
+        time_precision=p.time_precision,
+        location=p.location,
+        actors=p.actors,
+        fatalities=p.fatalities,
+        claim_status=claim_status(members, event.ever_affirmed),
+        corroboration=corroboration(members),
+        reports=tuple(m.link() for m in members if not m.withdrawn),
+        first_seen=first.published_at,
+        last_seen=last.published_at,
+        updated_at=updated_at,
+        claimed_by=p.claimed_by,
+    )
+
+
+def content_digest(event: Event) -> int:
+    """A 64-bit digest of an event's content, ignoring ``version`` and ``updated_at``."""
+    data = encode(replace(event, version=0, updated_at=""))
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "big")
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    report_id: str
+    voice: str
+    rule: str
+    similarity: float
+
+
+def _find_copy_origin(
+    prints: Mapping[str, TextPrint], report: Report, fingerprint: int, exact: bool
+) -> _Origin | None:
+    """The report ``report`` copies, if this cell has seen it (forward header first)."""
+    if report.origin_id is not None and report.origin_id in prints:
+        origin = prints[report.origin_id]
+        rule = report.copy_reason or "forward"
+        return _Origin(
+            report.origin_id, origin.voice, rule, copies.similarity(fingerprint, origin.fingerprint)
+        )
+    if fingerprint == 0:
+        return None
+    for report_id, seen in prints.items():
+        if report_id == report.report_id:
+            continue
+        if exact or seen.exact:
+            if fingerprint == seen.fingerprint:
+                return _Origin(report_id, seen.voice, "repost", 1.0)
+        elif copies.distance(fingerprint, seen.fingerprint) <= copies.COPY_MAX_DISTANCE:
+            return _Origin(
+                report_id, seen.voice, "repost", copies.similarity(fingerprint, seen.fingerprint)
+            )
+    return None
+
+
+def _best(
+    events: Mapping[str, OpenEvent],
+    event_ids: Iterable[str],
+    candidate: EventCandidate,
+    activity: int,
+    report_id: str,
+) -> tuple[str, Match] | None:
+    best: tuple[str, Match] | None = None
+    for event_id in event_ids:
+        event = events.get(event_id)
+        if event is None or report_id in event.profile.active_reports:
+            continue
+        fit = match(candidate, activity, event.profile)
+        if fit is not None and (best is None or fit.score > best[1].score):
+            best = (event_id, fit)
+    return best
+
+
+def _withdrawn(members: Iterable[Member], report_id: str) -> tuple[Member, ...]:
+    return tuple(
+        replace(m, withdrawn=True) if m.report_id == report_id and not m.withdrawn else m
+        for m in members
+    )
+
+
+def merge_report(
+    state: CellState | None, report: Report, cell: str, now: datetime
+) -> tuple[CellState, list[Event]]:
+    """Merge ``report``'s candidates that fall in ``cell`` into the cell's open events.
+
+    Returns the new state (``state`` itself when nothing changed) and every event whose content
+    changed, each with its version raised by one, in creation order; ``now`` is the processing
+    time written as ``updated_at``. Raises ``ValueError`` when ``state`` belongs to another cell
+    or the report's publication time is not an ISO time.
+    """
+    if state is None:
+        state = CellState.empty(cell)
+    elif state.cell != cell:
+        raise ValueError(f"state of cell {state.cell!r} given for cell {cell!r}")
+    mark = state.reports.get(report.report_id)
+    if mark is not None and mark.supersedes(report.version, report.deleted):
+        return state, []
+    published_at = report.published_at or report.collected_at
+    activity = int(parse_iso(published_at).timestamp())
+
+    events: dict[str, OpenEvent] = dict(state.events)
+    changed: dict[str, None] = {}
+    if mark is not None:
+        for event_id, event in state.events.items():
+            if report.report_id in event.profile.active_reports:
+                events[event_id] = OpenEvent.of(
+                    event_id,
+                    event.version,
+                    _withdrawn(event.members, report.report_id),
+                    event.digest,
+                    event.ever_affirmed,
+                )
+                changed[event_id] = None
+
+    prints: Mapping[str, TextPrint] = state.prints
+    candidates = (
+        [] if report.deleted else [c for c in report.candidates if place_cell(c.location) == cell]
+    )
+    if candidates:
+        fingerprint = copies.fingerprint(report.text)
+        exact = copies.is_short(report.text)
+        origin = _find_copy_origin(state.prints, report, fingerprint, exact)
+        if origin is not None:
+            voice, copy_of = origin.voice, origin.report_id
+        elif report.origin_id is not None:
+            voice, copy_of = origin_voice(report.origin_id), report.origin_id
+        else:
+            voice, copy_of = source_voice(report.source_kind, report.source_id), None
+        prints = {**state.prints, report.report_id: TextPrint(fingerprint, exact, voice, activity)}
+        index = state.by_family()
+        for candidate in candidates:
+            stored = replace(candidate, evidence="") if candidate.evidence else candidate
+            base = Member(
+                candidate=stored,
+                report_id=report.report_id,
+                report_version=report.version,
+                source_kind=report.source_kind,
+                source_id=report.source_id,
+                source_role=report.source_role,
+                voice=voice,
+                published_at=published_at,
+                activity=activity,
+                reason=MergeReason("seed"),
+                source_side=report.source_side,
+                outlet=report.outlet,
+                copy_of=copy_of,
+                url=report.url,
+            )
+            target: tuple[str, Match] | None = None
+            rule = "same_event"
+            score: float | None = None
+            if origin is not None:
+                holding = [
+                    e for e, ev in events.items() if origin.report_id in ev.profile.active_reports
+                ]
+                target = _best(events, holding, candidate, activity, report.report_id)
+                if target is not None:
+                    rule, score = origin.rule, round(origin.similarity, 4)
+            if target is None:
+                searched = dict.fromkeys(
+                    e
+                    for family in families_to_search(candidate.event_type, candidate.sub_event_type)
+                    for e in index.get(family, ())
+                )
+                searched.update(changed)
+                target = _best(events, searched, candidate, activity, report.report_id)
+                if target is not None and target[1].score < MERGE_THRESHOLD:
+                    target = None
+            if target is None:
+                event_id = event_id_for(candidate.candidate_id, report.version)
+                events[event_id] = OpenEvent.of(
+                    event_id, 0, (base,), 0, candidate.stance == "affirm"
+                )
+            else:
+                event_id, fit = target
+                reason = MergeReason(
+                    rule=rule,
+                    score=fit.score if score is None else score,
+                    distance_km=fit.distance_km,
+                    time_gap_hours=fit.time_gap_hours,
+                    shared_actors=fit.shared_actors,
+                )
+                old = events[event_id]
+                kept = tuple(m for m in old.members if m.report_id != report.report_id)
+                events[event_id] = OpenEvent.of(
+                    event_id,
+                    old.version,
+                    (*kept, replace(base, reason=reason)),
+                    old.digest,
+                    old.ever_affirmed or candidate.stance == "affirm",
+                )
+            changed[event_id] = None
+
+    updated_at = to_iso(now)
+    emitted: list[Event] = []
+    for event_id in changed:
+        event = events[event_id]
+        record = render(event, updated_at)
+        digest = content_digest(record)
+        if digest == event.digest:
+            continue
+        record = replace(record, version=event.version + 1)
+        events[event_id] = replace(event, version=record.version, digest=digest)
+        emitted.append(record)
+
+    reports = {
+        **state.reports,
+        report.report_id: ReportMark(report.version, report.deleted, activity),
+    }
+    new_state = CellState(
+        cell, events, reports, prints, reindexed(state.by_family(), state.events, events, changed)
+    )
+    return new_state, emitted
+
+
+def expire(state: CellState, now_event_time: datetime, window: timedelta) -> CellState:
+    """Drop what is older than ``window`` before ``now_event_time`` (stream time: the newest
+    publication time seen, never the wall clock): events whose last member was published
+    before it, fingerprints of reports published before it, and report marks of such reports
+    unless a kept event still holds them. Returns ``state`` itself when nothing expired."""
+    cutoff = int((now_event_time - window).timestamp())
+    events = {e: ev for e, ev in state.events.items() if ev.profile.last_activity >= cutoff}
+    prints = {r: p for r, p in state.prints.items() if p.activity >= cutoff}
+    held = {r for ev in events.values() for r in ev.profile.active_reports}
+    reports = {r: m for r, m in state.reports.items() if m.activity >= cutoff or r in held}
+    if (
+        len(events) == len(state.events)
+        and len(prints) == len(state.prints)
+        and len(reports) == len(state.reports)
+    ):
+        return state
+    return CellState(state.cell, events, reports, prints)
+
+
+def stream_time(state: CellState) -> datetime | None:
+    """The newest publication time of a report the cell has seen (the clock for :func:`expire`),
+    or ``None`` for an empty state."""
+    latest = max((m.activity for m in state.reports.values()), default=None)
+    return None if latest is None else datetime.fromtimestamp(latest, tz=UTC)

@@ -1,0 +1,128 @@
+"""Copies: reposts and near-identical texts found by a 64-bit SimHash over word shingles.
+
+A report is a *copy* when it repeats a report seen before instead of reporting on its own:
+
+- a Telegram forward names its origin (``Report.origin_id``, ``copy_reason="forward"``);
+- a repost or a syndicated wire story carries (almost) the same text without saying so.
+
+This module finds the second kind. :func:`fingerprint` reduces a text to 64 bits such that
+texts sharing most of their word shingles differ in few bits; two reports are near-identical
+when the Hamming distance of their fingerprints is at most :data:`COPY_MAX_DISTANCE`.
+
+Why these numbers (measured on ``tests/unit/dedupe/data/copy_pairs.jsonl``, English and Arabic
+reposts with added emoji, headers, channel footers, links and hashtags, against different
+reports of the same event and template texts about other towns; ``python bench/bench_dedupe.py``
+prints the table): copies lie at distance 0–7 and distinct texts at 12 or more; the
+threshold sits in the gap. Texts with fewer than :data:`MIN_SHINGLES` shingles are too short for
+SimHash to tell "same words" from "same template": they count as copies only when their
+normalized words are identical (their fingerprint is then equal, distance 0).
+
+Fingerprints use BLAKE2b, not Python's ``hash``: they are stored in state and compared across
+processes, so they must not depend on ``PYTHONHASHSEED``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from hashlib import blake2b
+from typing import Final
+
+FINGERPRINT_BITS: Final = 128
+COPY_MAX_DISTANCE: Final = 32
+"""Largest Hamming distance (of 128 bits) between the fingerprints of a copy and its origin."""
+
+MIN_SHINGLES: Final = 6
+"""Below this many shingles a text is compared by exact normalized words only."""
+
+SHINGLE_WORDS: Final = 2
+MAX_SHINGLES: Final = 4000
+"""Long wire stories are fingerprinted on their first shingles (a cap on cost per report)."""
+
+_NOISE = re.compile(
+    r"https?://\S+|www\.\S+|t\.me/\S+|[@#][\w\u0600-\u06ff]+",
+    re.UNICODE,
+)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ARABIC_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ـ": None,  # tatweel
+    }
+)
+_BYTES: Final = FINGERPRINT_BITS // 8
+_MASK: Final = (1 << FINGERPRINT_BITS) - 1
+
+# Spreads the 8 bits of a byte into 8 lanes of 16 bits, so that adding spread bytes counts,
+# per bit position, how many shingle hashes have that bit set (one big-int addition per byte).
+_LANE_BITS: Final = 16
+_LANE_MASK: Final = (1 << _LANE_BITS) - 1
+_SPREAD: Final = tuple(
+    sum(1 << (_LANE_BITS * bit) for bit in range(8) if value >> bit & 1) for value in range(256)
+)
+
+
+def words(text: str) -> list[str]:
+    """The words a fingerprint is built from: links, @mentions and #hashtags dropped (channel
+    footers), case and Arabic letter variants folded, diacritics removed."""
+    text = _NOISE.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_ARABIC_FOLD))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _WORD.findall(text)
+
+
+def _shingles(tokens: list[str]) -> list[str]:
+    if len(tokens) < SHINGLE_WORDS:
+        return [" ".join(tokens)] if tokens else []
+    n = min(len(tokens) - SHINGLE_WORDS + 1, MAX_SHINGLES)
+    return [" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(n)]
+
+
+def fingerprint(text: str) -> int:
+    """The 64-bit SimHash of ``text`` (an unsigned int; 0 for a text without words).
+
+    Deterministic across processes and platforms. Short texts (fewer than
+    :data:`MIN_SHINGLES` shingles) get a plain hash of their normalized words instead, so that
+    they only ever match an identical text.
+    """
+    shingles = _shingles(words(text))
+    if not shingles:
+        return 0
+    if len(shingles) < MIN_SHINGLES:
+        digest = blake2b(" ".join(shingles).encode(), digest_size=_BYTES, person=b"sitrep-short")
+        return int.from_bytes(digest.digest(), "big")
+    digests = b"".join(
+        blake2b(shingle.encode(), digest_size=_BYTES).digest() for shingle in set(shingles)
+    )
+    half = len(digests) // _BYTES // 2
+    result = 0
+    for position in range(_BYTES):
+        lanes = sum(map(_SPREAD.__getitem__, digests[position::_BYTES]))
+        byte = 0
+        for bit in range(8):
+            if (lanes >> (_LANE_BITS * bit)) & _LANE_MASK > half:
+                byte |= 1 << bit
+        result = (result << 8) | byte
+    return result
+
+
+def is_short(text: str) -> bool:
+    """True when ``text`` is fingerprinted by exact words (see :data:`MIN_SHINGLES`)."""
+    return len(_shingles(words(text))) < MIN_SHINGLES
+
+
+def distance(a: int, b: int) -> int:
+    """Hamming distance between two fingerprints."""
+    return ((a ^ b) & _MASK).bit_count()
+
+
+def similarity(a: int, b: int) -> float:
+    """``1 - distance/bits``: 1.0 for equal fingerprints (recorded as the copy's merge score)."""
+    return 1.0 - distance(a, b) / FINGERPRINT_BITS

@@ -1,0 +1,389 @@
+"""The state of one place cell: its open events, the report versions it has seen, and the
+fingerprints of recent reports (for copies). A value: never changed after it is built.
+
+:class:`CellState` is what the stream keeps in a faust table (one entry per cell, changelogged as
+:meth:`CellState.to_bytes`) and what ``sitrep label`` keeps in a dict. Everything derived —
+each event's canonical coding (:class:`~sitrep.dedupe.canonical.Profile`) and the index of events
+by type family — is recomputed from the stored fields, never serialized.
+
+Byte format (version 1): the byte ``0x01`` then one JSON array (orjson, no whitespace)::
+
+    [cell, [event...], [report mark...], [fingerprint...]]
+    event       = [event_id, version, digest, ever_affirmed, [member...]]
+    member      = [candidate, report_id, report_version, source_kind, source_id, source_role,
+                   voice, published_at, activity, reason, source_side, outlet, copy_of, url,
+                   withdrawn]
+    candidate   = [candidate_id, event_type, sub_event_type, occurred_on, time_precision,
+                   location | null, [actor...], fatalities, claim_status, claimed_by, stance,
+                   salience]
+    location    = [name, country, latitude, longitude, geo_precision, geonames_id, admin1,
+                   admin2, country_code]
+    actor       = [name, inter, role]
+    reason      = [rule, score, distance_km, time_gap_hours, [shared_actor...]]
+    report mark = [report_id, version, deleted, activity]
+    fingerprint = [report_id, fingerprint as hex, exact, voice, activity]
+
+Arrays rather than objects keep the changelog small; the leading byte lets a later format be
+told apart. :meth:`CellState.from_bytes` raises :class:`~sitrep.records.codec.RecordError` for
+anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sitrep.dedupe.canonical import Profile, profile
+from sitrep.dedupe.compatibility import family_of
+from sitrep.dedupe.member import Member
+from sitrep.records.codec import RecordError, encode, loads
+from sitrep.records.model import Actor, EventCandidate, Location, MergeReason
+
+FORMAT: Final = b"\x01"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMark:
+    """The newest version of a report this cell has applied (``deleted`` for a tombstone)."""
+
+    version: int
+    deleted: bool
+    activity: int
+
+    def supersedes(self, version: int, deleted: bool) -> bool:
+        """True when a report with ``version``/``deleted`` is no news: nothing is news after a
+        deletion (a deleted post does not come back); a deletion always is, whatever version
+        the tombstone carries; otherwise only a higher version is."""
+        if self.deleted:
+            return True
+        if deleted:
+            return False
+        return self.version >= version
+
+
+@dataclass(frozen=True, slots=True)
+class TextPrint:
+    """A report's text fingerprint, the voice it speaks for, and when it was published."""
+
+    fingerprint: int
+    exact: bool
+    voice: str
+    activity: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenEvent:
+    """An event as the cell holds it: its members in arrival order and its last emitted version.
+
+    ``digest`` identifies the content of the last emitted version (so an edit that changes
+    nothing emits nothing); ``ever_affirmed`` tells a retracted event from a denial-only one.
+    Build with :meth:`of`, which derives ``profile``.
+    """
+
+    event_id: str
+    version: int
+    members: tuple[Member, ...]
+    digest: int
+    ever_affirmed: bool
+    profile: Profile = field(compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        event_id: str,
+        version: int,
+        members: tuple[Member, ...],
+        digest: int,
+        ever_affirmed: bool,
+    ) -> OpenEvent:
+        return cls(event_id, version, members, digest, ever_affirmed, profile(members))
+
+    @property
+    def family(self) -> str:
+        return family_of(self.profile.event_type, self.profile.sub_event_type)
+
+
+class CellState:
+    """All open events, seen report versions and recent fingerprints of one cell.
+
+    Treat as immutable: :func:`~sitrep.dedupe.cluster.merge_report` and
+    :func:`~sitrep.dedupe.cluster.expire` return new states that share unchanged parts with the
+    old one. Mappings keep insertion order (events by creation, fingerprints by first sighting),
+    which the merge rules rely on for ties, and which the byte form preserves.
+    """
+
+    __slots__ = ("_by_family", "cell", "events", "prints", "reports")
+
+    def __init__(
+        self,
+        cell: str,
+        events: Mapping[str, OpenEvent],
+        reports: Mapping[str, ReportMark],
+        prints: Mapping[str, TextPrint],
+        by_family: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.cell = cell
+        self.events = events
+        self.reports = reports
+        self.prints = prints
+        self._by_family = by_family
+
+    @classmethod
+    def empty(cls, cell: str) -> CellState:
+        return cls(cell, {}, {}, {}, {})
+
+    def __repr__(self) -> str:
+        return (
+            f"CellState({self.cell!r}, events={len(self.events)}, reports={len(self.reports)}, "
+            f"prints={len(self.prints)})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CellState):
+            return NotImplemented
+        return (
+            self.cell == other.cell
+            and list(self.events.items()) == list(other.events.items())
+            and list(self.reports.items()) == list(other.reports.items())
+            and list(self.prints.items()) == list(other.prints.items())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def by_family(self) -> Mapping[str, tuple[str, ...]]:
+        """Event ids per type family, in creation order (built once per state, on demand)."""
+        if self._by_family is None:
+            index: dict[str, list[str]] = {}
+            for event_id, event in self.events.items():
+                index.setdefault(event.family, []).append(event_id)
+            self._by_family = {family: tuple(ids) for family, ids in index.items()}
+        return self._by_family
+
+    def event_of(self, candidate_id: str) -> str | None:
+        """The id of the open event an active member with ``candidate_id`` belongs to."""
+        report_id = candidate_id.rsplit("#", 1)[0]
+        for event_id, event in self.events.items():
+            if report_id in event.profile.active_reports and any(
+                m.candidate.candidate_id == candidate_id and not m.withdrawn for m in event.members
+            ):
+                return event_id
+        return None
+
+    def to_bytes(self) -> bytes:
+        """The state in the byte format of the module docstring (deterministic)."""
+        return FORMAT + encode(
+            [
+                self.cell,
+                [
+                    [
+                        e.event_id,
+                        e.version,
+                        e.digest,
+                        e.ever_affirmed,
+                        [_member(m) for m in e.members],
+                    ]
+                    for e in self.events.values()
+                ],
+                [[rid, m.version, m.deleted, m.activity] for rid, m in self.reports.items()],
+                [
+                    [rid, format(p.fingerprint, "x"), p.exact, p.voice, p.activity]
+                    for rid, p in self.prints.items()
+                ],
+            ]
+        )
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CellState:
+        """Rebuild a state from :meth:`to_bytes`; raises ``RecordError`` for other bytes."""
+        if not data.startswith(FORMAT):
+            raise RecordError(
+                f"cell state: unknown format byte {data[:1]!r}; this build reads format 1 "
+                "(a newer writer needs a newer sitrep)"
+            )
+        try:
+            cell, events, reports, prints = loads(data[1:])
+            strings = _Interner()
+            return cls(
+                strings(cell),
+                {
+                    event_id: OpenEvent.of(
+                        event_id,
+                        version,
+                        tuple(_unmember(m, strings) for m in members),
+                        digest,
+                        ever,
+                    )
+                    for event_id, version, digest, ever, members in events
+                },
+                {rid: ReportMark(version, deleted, at) for rid, version, deleted, at in reports},
+                {
+                    rid: TextPrint(int(fp, 16), exact, strings(voice), at)
+                    for rid, fp, exact, voice, at in prints
+                },
+            )
+        except RecordError:
+            raise
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            raise RecordError(f"cell state: corrupt or not a cell state ({exc})") from None
+
+
+def _member(m: Member) -> list[Any]:
+    c = m.candidate
+    loc = c.location
+    r = m.reason
+    return [
+        [
+            c.candidate_id,
+            c.event_type,
+            c.sub_event_type,
+            c.occurred_on,
+            c.time_precision,
+            None
+            if loc is None
+            else [
+                loc.name,
+                loc.country,
+                loc.latitude,
+                loc.longitude,
+                loc.geo_precision,
+                loc.geonames_id,
+                loc.admin1,
+                loc.admin2,
+                loc.country_code,
+            ],
+            [[a.name, a.inter, a.role] for a in c.actors],
+            c.fatalities,
+            c.claim_status,
+            c.claimed_by,
+            c.stance,
+            c.salience,
+        ],
+        m.report_id,
+        m.report_version,
+        m.source_kind,
+        m.source_id,
+        m.source_role,
+        m.voice,
+        m.published_at,
+        m.activity,
+        [r.rule, r.score, r.distance_km, r.time_gap_hours, list(r.shared_actors)],
+        m.source_side,
+        m.outlet,
+        m.copy_of,
+        m.url,
+        m.withdrawn,
+    ]
+
+
+class _Interner:
+    """Shares one string object per distinct value within a loaded state (types, roles,
+    countries, actor names repeat across members; sharing them keeps the state small)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is not str:
+            return value
+        return self._seen.setdefault(value, sys.intern(value) if len(value) <= 40 else value)
+
+
+def _unmember(row: list[Any], s: _Interner) -> Member:
+    (
+        cand,
+        report_id,
+        report_version,
+        source_kind,
+        source_id,
+        source_role,
+        voice,
+        published_at,
+        activity,
+        reason,
+        side,
+        outlet,
+        copy_of,
+        url,
+        withdrawn,
+    ) = row
+    cid, etype, sub, occurred, tprec, loc, actors, fatalities, status, claimed_by, stance, sal = (
+        cand
+    )
+    location = (
+        None
+        if loc is None
+        else Location(
+            name=s(loc[0]),
+            country=s(loc[1]),
+            latitude=float(loc[2]),
+            longitude=float(loc[3]),
+            geo_precision=int(loc[4]),
+            geonames_id=loc[5],
+            admin1=s(loc[6]),
+            admin2=s(loc[7]),
+            country_code=s(loc[8]),
+        )
+    )
+    rule, score, km, gap, shared = reason
+    return Member(
+        candidate=EventCandidate(
+            candidate_id=cid,
+            event_type=s(etype),
+            sub_event_type=s(sub),
+            occurred_on=s(occurred),
+            time_precision=int(tprec),
+            location=location,
+            actors=tuple(Actor(s(a[0]), int(a[1]), s(a[2])) for a in actors),
+            fatalities=int(fatalities),
+            claim_status=s(status),
+            claimed_by=s(claimed_by),
+            stance=s(stance),
+            salience=float(sal),
+        ),
+        report_id=report_id,
+        report_version=int(report_version),
+        source_kind=s(source_kind),
+        source_id=s(source_id),
+        source_role=s(source_role),
+        voice=s(voice),
+        published_at=published_at,
+        activity=int(activity),
+        reason=MergeReason(s(rule), float(score), km, gap, tuple(s(a) for a in shared)),
+        source_side=s(side),
+        outlet=s(outlet),
+        copy_of=copy_of,
+        url=url,
+        withdrawn=bool(withdrawn),
+    )
+
+
+def reindexed(
+    index: Mapping[str, tuple[str, ...]] | None,
+    before: Mapping[str, OpenEvent],
+    after: Mapping[str, OpenEvent],
+    changed: Iterable[str],
+) -> dict[str, tuple[str, ...]] | None:
+    """The family index of ``after`` from the index of ``before`` and the ids that changed
+    (added, modified or removed); ``None`` when there is no index to update (built on demand)."""
+    if index is None:
+        return None
+    out = dict(index)
+    for event_id in changed:
+        old = before.get(event_id)
+        new = after.get(event_id)
+        old_family = old.family if old is not None else None
+        new_family = new.family if new is not None else None
+        if old_family == new_family:
+            continue
+        if old_family is not None:
+            out[old_family] = tuple(e for e in out[old_family] if e != event_id)
+        if new_family is not None:
+            ids = out.get(new_family, ())
+            if old is None:
+                out[new_family] = (*ids, event_id)
+            else:  # keep creation order: the event moved families, it was not created now
+                order = {e: n for n, e in enumerate(after)}
+                out[new_family] = tuple(sorted((*ids, event_id), key=order.__getitem__))
+    return out
