@@ -47,9 +47,11 @@ ITEMS_OUT: Final = Counter(
     ["stage", "kind"],
     registry=REGISTRY,
 )
+# stage: a Stage, or "<stage>.<step>" for the step that rejected the record ("process.decode");
+# alerts and the dashboard add steps up to their stage by the part before the dot
 DLQ: Final = Counter(
     "sitrep_dlq_total",
-    "Records sent to the dead-letter topic, by stage and reason class",
+    "Records sent to the dead-letter topic, by stage (or stage.step) and reason class",
     ["stage", "reason"],
     registry=REGISTRY,
 )
