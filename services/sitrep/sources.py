@@ -25,7 +25,7 @@ Unknown sources are looked up gracefully: role ``other``, no side.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ class SourceRegistry:
             if source.channel:
                 self._by_channel[source.channel.lstrip("@").lower()] = source
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Source]:
         return iter(self._by_id.values())
 
     def __len__(self) -> int:
