@@ -1,0 +1,234 @@
+"""The store: sitrep's tables on PostgreSQL or SQLite, written by the sink, read by queries.
+
+:class:`Store` is synchronous and blocking (the async sink calls it from a worker thread).
+It opens its connection lazily and reopens it after a failure, so one object survives a
+database restart.
+
+Write contract (:meth:`Store.write`): a batch of writes is applied in ONE transaction. If the
+database rejects a row (a constraint or a value it refuses), the transaction is rolled back and
+the batch is applied again row by row inside one transaction, each row under a savepoint: the
+rows the database accepts land, the others come back as :class:`Rejection` with the reason.
+If the database is unavailable, nothing is committed and :class:`DatabaseUnavailable` is raised;
+calling ``write`` again with the same batch later is safe, as every write is idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sitrep.ops.settings import Settings
+from sitrep.records.codec import decode_event, encode
+from sitrep.records.model import Event
+from sitrep.sources import Source
+from sitrep.store.connection import (
+    Connection,
+    DatabaseTarget,
+    DatabaseUnavailable,
+    classify,
+    connect,
+    database_target,
+    describe_error,
+)
+from sitrep.store.migrations import Migration, latest_version, migrate, schema_version
+from sitrep.store.queries import EventQuery, FoundEvent, select_events, within_radius
+from sitrep.store.rows import (
+    actor_rows,
+    event_row,
+    link_rows,
+    registry_source_row,
+    report_row,
+    report_source_row,
+    revision_row,
+)
+from sitrep.store.sink import Write, event_versions, phases, reports_of
+from sitrep.store.sql import Statements, statements
+
+T = TypeVar("T")
+
+_SAVEPOINT = "sitrep_row"
+
+
+class SchemaMissing(RuntimeError):
+    """The database has no (or an older) sitrep schema; the message says which command fixes it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A write the database refused, and its reason (driver error class, message, SQLSTATE)."""
+
+    write: Write
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    written: tuple[Write, ...]
+    rejected: tuple[Rejection, ...]
+
+
+class Store:
+    """sitrep's database. Not thread-safe: one caller at a time."""
+
+    def __init__(self, target: DatabaseTarget, application_name: str = "sitrep") -> None:
+        self.target = target
+        self.application_name = application_name
+        self._statements: Statements = statements(target.dialect)
+        self._conn: Connection | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, application_name: str = "sitrep") -> Store:
+        """The store ``settings.database_url`` names (see :func:`database_target`)."""
+        return cls(database_target(settings), application_name)
+
+    @property
+    def dialect(self) -> str:
+        return self.target.dialect
+
+    def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.close()
+            except Exception as exc:
+                if classify(exc) is None:
+                    raise
+
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` on the connection; database failures other than rejected rows become
+        :class:`DatabaseUnavailable` and drop the connection so the next call reconnects."""
+        try:
+            if self._conn is None:
+                self._conn = connect(self.target, self.application_name)
+            return work(self._conn)
+        except Exception as exc:
+            failure = classify(exc)
+            if failure is None:
+                raise
+            self.close()
+            if failure == "rejected":
+                raise
+            raise DatabaseUnavailable(
+                f"{self.target.description} is unavailable: {describe_error(exc)}"
+            ) from None
+
+    # --- schema
+
+    def migrate(self) -> list[Migration]:
+        """Apply pending migrations (see :mod:`sitrep.store.migrations`); returns those applied."""
+        return self._run(migrate)
+
+    def schema_version(self) -> int:
+        return self._run(schema_version)
+
+    def require_schema(self) -> None:
+        """Raise :class:`SchemaMissing` unless the schema is at the version this sitrep ships."""
+        version = self.schema_version()
+        latest = latest_version(self.target.dialect)
+        if version < latest:
+            what = "no sitrep schema" if version == 0 else f"schema version {version} of {latest}"
+            raise SchemaMissing(
+                f"{self.target.description} has {what}: run `sitrep db migrate` "
+                "(the sink also migrates when it starts)"
+            )
+
+    # --- writes
+
+    def write(self, writes: Sequence[Write]) -> WriteOutcome:
+        """Apply ``writes`` (see the module docstring for the transaction contract)."""
+        if not writes:
+            return WriteOutcome((), ())
+        return self._run(lambda conn: self._write(conn, writes))
+
+    def _write(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
+        conn.begin()
+        try:
+            self._apply(conn, writes)
+            conn.commit()
+            return WriteOutcome(tuple(writes), ())
+        except Exception as exc:
+            conn.rollback_quietly()
+            if classify(exc) != "rejected":
+                raise
+        return self._write_row_by_row(conn, writes)
+
+    def _write_row_by_row(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
+        written: list[Write] = []
+        rejected: list[Rejection] = []
+        conn.begin()
+        try:
+            for write in writes:
+                conn.savepoint(_SAVEPOINT)
+                try:
+                    self._apply(conn, (write,))
+                except Exception as exc:
+                    if classify(exc) != "rejected":
+                        raise
+                    conn.rollback_to(_SAVEPOINT)
+                    rejected.append(Rejection(write, describe_error(exc)))
+                else:
+                    written.append(write)
+                conn.release(_SAVEPOINT)
+            conn.commit()
+        except BaseException:
+            conn.rollback_quietly()
+            raise
+        return WriteOutcome(tuple(written), tuple(rejected))
+
+    def _apply(self, conn: Connection, writes: Sequence[Write]) -> None:
+        st = self._statements
+        for phase in phases(writes):
+            if phase.event_removals:
+                conn.executemany(st.delete_event, [(i,) for i in phase.event_removals])
+            if phase.events:
+                candidates = list(phase.events.values())
+                won = set(
+                    conn.upsert_returning(st.upsert_event, [event_row(e) for e in candidates])
+                )
+                current = [e for e in candidates if e.event_id in won]
+                ids = [(e.event_id,) for e in current]
+                conn.executemany(st.delete_actors, ids)
+                conn.executemany(st.delete_links, ids)
+                conn.executemany(st.insert_actor, [r for e in current for r in actor_rows(e)])
+                conn.executemany(st.insert_link, [r for e in current for r in link_rows(e)])
+            if phase.report_removals:
+                conn.executemany(st.tombstone_report, [(i,) for i in phase.report_removals])
+            if phase.reports:
+                conn.executemany(st.upsert_report, [report_row(r) for r in phase.reports.values()])
+        conn.executemany(st.insert_revision, [revision_row(e) for e in event_versions(writes)])
+        conn.executemany(
+            st.upsert_report_source, [report_source_row(r) for r in reports_of(writes)]
+        )
+
+    def register_sources(self, sources: Sequence[Source]) -> None:
+        """Upsert the sources file's entries (role, side, outlet, channel, URL) in one transaction."""
+        rows = [registry_source_row(s) for s in sources]
+
+        def work(conn: Connection) -> None:
+            conn.begin()
+            try:
+                conn.executemany(self._statements.upsert_registry_source, rows)
+                conn.commit()
+            except BaseException:
+                conn.rollback_quietly()
+                raise
+
+        if rows:
+            self._run(work)
+
+    # --- reads
+
+    def find_events(self, query: EventQuery) -> list[FoundEvent]:
+        """Current events matching ``query``, newest first (see :mod:`sitrep.store.queries`)."""
+        self.require_schema()
+        sql, params = select_events(query, self.target.dialect)
+
+        def work(conn: Connection) -> list[tuple[Event, float | None, float | None]]:
+            rows = conn.execute(sql, params)
+            return [
+                (decode_event(record if isinstance(record, str) else encode(record)), lat, lon)
+                for record, lat, lon in rows
+            ]
+
+        return within_radius(query, self._run(work))
