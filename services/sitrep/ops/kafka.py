@@ -17,7 +17,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from sitrep.ops import metrics
-from sitrep.ops.settings import Settings
+from sitrep.ops.settings import Settings, SettingsError
 from sitrep.records.dlq import DeadLetter
 from sitrep.records.topics import DLQ, TOPICS, TopicSpec
 
@@ -28,9 +28,20 @@ def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
     sec = settings.kafka_security
     if not sec.protocol.endswith("SSL"):
         return None
-    ctx = ssl.create_default_context(cafile=sec.ssl_cafile)
+    try:
+        ctx = ssl.create_default_context(cafile=sec.ssl_cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise SettingsError(
+            f"SITREP_KAFKA_SSL_CAFILE={sec.ssl_cafile!r} is not a readable PEM CA file ({exc})"
+        ) from None
     if sec.ssl_certfile:
-        ctx.load_cert_chain(sec.ssl_certfile, sec.ssl_keyfile)
+        try:
+            ctx.load_cert_chain(sec.ssl_certfile, sec.ssl_keyfile)
+        except (OSError, ssl.SSLError) as exc:
+            raise SettingsError(
+                f"SITREP_KAFKA_SSL_CERTFILE={sec.ssl_certfile!r} / SITREP_KAFKA_SSL_KEYFILE="
+                f"{sec.ssl_keyfile!r} are not a readable PEM certificate and key ({exc})"
+            ) from None
     return ctx
 
 
