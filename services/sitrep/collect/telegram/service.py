@@ -1,0 +1,132 @@
+"""The Telegram collector and the export import wired to Kafka, the ops endpoints and signals.
+
+:func:`run_collector` is ``sitrep collect telegram`` without the argument parsing: one
+idempotent producer carries raw items, checkpoints and dead letters; ``/metrics``, ``/livez``
+and ``/readyz`` are served when ``SITREP_OPS_PORT`` is set. :func:`deliver_export` is the
+delivering half of ``sitrep import telegram-export``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from functools import partial
+from typing import Final
+
+from sitrep.collect.output import JsonlRawItemSink, KafkaRawItemSink, RawItemSink
+from sitrep.collect.telegram.checkpoints import KafkaCheckpointStore
+from sitrep.collect.telegram.client import TelegramApi
+from sitrep.collect.telegram.collector import STAGE, BackfillDepth, TelegramCollector
+from sitrep.collect.telegram.export import ExportResult
+from sitrep.collect.telegram.pacing import Pacing
+from sitrep.ops.health import NotReady, OpsServer, kafka_producer_check
+from sitrep.ops.kafka import ensure_topics, make_producer, send_dead_letter
+from sitrep.ops.metrics import Stage
+from sitrep.ops.settings import Settings
+from sitrep.records.dlq import DeadLetter, DlqBreaker
+from sitrep.records.topics import CHECKPOINTS, DLQ, RAW
+from sitrep.sources import Source
+
+log = logging.getLogger(__name__)
+
+IMPORT_STAGE: Final[Stage] = "replay"
+HEARTBEAT_SECONDS: Final = 15.0
+EXPORT_BATCH: Final = 500
+
+
+async def _heartbeat(ops: OpsServer) -> None:
+    # The collector is idle whenever its channels are (and for the length of a flood wait):
+    # liveness proves the event loop turns, progress is sitrep_last_progress_timestamp_seconds.
+    while True:
+        ops.heartbeat()
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+async def run_collector(
+    settings: Settings,
+    client: TelegramApi,
+    sources: Sequence[Source],
+    stop: asyncio.Event,
+    *,
+    backfill: BackfillDepth | None = None,
+    pacing: Pacing | None = None,
+    page_size: int = 100,
+) -> None:
+    """Collect ``sources`` with ``client`` into the raw topic until ``stop`` is set.
+
+    Creates the raw, checkpoint and dead-letter topics if missing. Raises what
+    :meth:`TelegramCollector.run` raises (authorization errors, Kafka failures).
+    """
+    await ensure_topics(settings, (RAW, CHECKPOINTS, DLQ))
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        sink = KafkaRawItemSink(settings, stage=STAGE, producer=producer, create_topic=False)
+        await sink.start()
+        collector = TelegramCollector(
+            client,
+            sources,
+            sink,
+            KafkaCheckpointStore(settings, producer),
+            partial(send_dead_letter, producer, settings),
+            pacing=pacing,
+            backfill=backfill or BackfillDepth(messages=settings.telegram_backfill_limit),
+            page_size=page_size,
+            breaker=DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio),
+        )
+
+        async def telegram() -> bool:
+            if not client.is_connected():
+                raise NotReady("not connected to Telegram (connecting, or backing off)")
+            return True
+
+        checks = {"kafka": kafka_producer_check(producer, sink.topic), "telegram": telegram}
+        async with OpsServer(settings, STAGE, checks) as ops:
+            beat = asyncio.create_task(_heartbeat(ops))
+            try:
+                await collector.run(stop)
+            finally:
+                beat.cancel()
+        await sink.stop()
+    finally:
+        await producer.stop()
+
+
+def _reject_letter(result: ExportResult, index: int) -> DeadLetter:
+    reject = result.rejects[index]
+    return DeadLetter(
+        stage=IMPORT_STAGE,
+        error_class="telegram_export_message",
+        error=reject.reason,
+        value=reject.raw,
+        key=str(reject.chat_id).encode() if reject.chat_id is not None else None,
+    )
+
+
+async def deliver_export(settings: Settings, result: ExportResult, jsonl: str | None) -> None:
+    """Write an export's items to ``jsonl`` (``-`` = stdout) or produce them to the raw topic.
+
+    Rejected messages are dead-lettered (Kafka) or logged as warnings (JSON lines).
+    """
+    if jsonl is not None:
+        sink: RawItemSink = JsonlRawItemSink(jsonl, stage=IMPORT_STAGE)
+        async with sink:
+            for start in range(0, len(result.items), EXPORT_BATCH):
+                await sink.send(result.items[start : start + EXPORT_BATCH])
+        for reject in result.rejects:
+            log.warning("telegram export message rejected", extra={"reason": reject.reason})
+        return
+    await ensure_topics(settings, (RAW, DLQ))
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        async with KafkaRawItemSink(
+            settings, stage=IMPORT_STAGE, producer=producer, create_topic=False
+        ) as kafka:
+            for start in range(0, len(result.items), EXPORT_BATCH):
+                await kafka.send(result.items[start : start + EXPORT_BATCH])
+        for index in range(len(result.rejects)):
+            await send_dead_letter(producer, settings, _reject_letter(result, index))
+    finally:
+        await producer.stop()
