@@ -121,7 +121,7 @@ class KafkaCheckpointStore:
     """Checkpoints in the compacted topic ``{prefix}.checkpoints.v1``.
 
     ``producer`` is shared with the raw item sink and owned by the caller (started before
-    :meth:`save` is called, stopped after). :meth:`load` reads the topic from the beginning to
+    :meth:`save` or :meth:`load` is called, stopped after). :meth:`load` reads the topic from the beginning to
     the end offsets it saw when it started, with partitions assigned by hand (no consumer group
     join, nothing committed). The topic must exist (``ensure_topics``).
     """
@@ -137,18 +137,17 @@ class KafkaCheckpointStore:
         )
 
     async def load(self) -> list[ChannelCheckpoint]:
+        partitions = await self._producer.partitions_for(self.topic)
+        if not partitions:
+            raise RuntimeError(
+                f"checkpoint topic {self.topic!r} has no partitions; create it first "
+                "(ensure_topics)"
+            )
         consumer = make_consumer(
             self._settings, group=f"{self._settings.group_prefix}.telegram-checkpoint-reader"
         )
         await consumer.start()
         try:
-            await consumer.topics()  # fetch metadata so the partitions are known
-            partitions = consumer.partitions_for_topic(self.topic)
-            if not partitions:
-                raise RuntimeError(
-                    f"checkpoint topic {self.topic!r} does not exist; run the collector's topic "
-                    "setup (ensure_topics) first"
-                )
             assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
             consumer.assign(assigned)
             await consumer.seek_to_beginning(*assigned)
