@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.unit.ops.promql import DASHBOARD, REPO, RULES
+from tests.unit.ops.settings_names import settings_variables
 
 CHART = REPO / "helm" / "sitrep"
 SERVICES = ("collector-telegram", "collector-wire", "processor", "sink")
@@ -198,6 +199,13 @@ def test_secrets_are_mounted_as_files_only_where_needed(
         }
         assert {"kafka-password", "kafka-ca"} <= secrets, name
         assert not any("PASSWORD" in e and not e.endswith("_FILE") for e in variables), name
+
+
+def test_every_environment_variable_is_a_setting_sitrep_reads(
+    everything: list[dict[str, Any]],
+) -> None:
+    for name, deployment in deployments(everything).items():
+        assert set(env(deployment)) <= settings_variables(), name
 
 
 def test_sasl_without_a_password_secret_is_refused() -> None:
