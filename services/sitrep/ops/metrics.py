@@ -179,7 +179,7 @@ SINK_WRITE_SECONDS: Final = Histogram(
 )
 SINK_ERRORS: Final = Counter(
     "sitrep_sink_errors_total",
-    "Sink write failures (database unavailable, rejected rows)",
+    "Sink write failures by kind (unavailable: database down, retried; rejected: rows refused)",
     ["kind"],
     registry=REGISTRY,
 )

@@ -9,7 +9,6 @@ restricted as the Helm chart's pods. Building and starting them is left to machi
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shlex
@@ -19,9 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from sitrep.cli import build_parser
+from tests.unit.ops.deploy_names import is_sitrep_command, settings_variables
 from tests.unit.ops.promql import REPO
-from tests.unit.ops.settings_names import settings_variables
 
 DEPLOY = REPO / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
@@ -58,16 +56,6 @@ def stages() -> list[list[tuple[str, str]]]:
 
 def compose() -> dict[str, Any]:
     return dict(yaml.safe_load(COMPOSE.read_text(encoding="utf-8")))
-
-
-def is_sitrep_command(args: list[str]) -> bool:
-    """True when ``sitrep <args>`` names a registered command (argparse resolves it)."""
-    parser = build_parser()
-    try:
-        namespace, _ = parser.parse_known_args(args)
-    except SystemExit:
-        return False
-    return isinstance(namespace, argparse.Namespace) and hasattr(namespace, "handler")
 
 
 # --- Dockerfile

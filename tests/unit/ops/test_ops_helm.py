@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.unit.ops.deploy_names import is_sitrep_command, settings_variables
 from tests.unit.ops.promql import DASHBOARD, REPO, RULES
-from tests.unit.ops.settings_names import settings_variables
 
 CHART = REPO / "helm" / "sitrep"
 SERVICES = ("collector-telegram", "collector-wire", "processor", "sink")
@@ -116,6 +116,11 @@ def test_one_deployment_per_service_running_its_command(defaults: list[dict[str,
         ["process"],
         ["sink"],
     ]
+
+
+def test_every_deployment_runs_a_real_sitrep_command(defaults: list[dict[str, Any]]) -> None:
+    for name, deployment in deployments(defaults).items():
+        assert is_sitrep_command(container(deployment)["args"]), name
 
 
 def test_every_pod_runs_restricted(defaults: list[dict[str, Any]]) -> None:
