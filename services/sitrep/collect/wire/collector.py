@@ -325,7 +325,7 @@ class WireCollector:
             )
             return None
         article = await asyncio.to_thread(extract_article_text, fetched.body, fetched.url)
-        return better_text(entry.text, article)
+        return better_text(entry.text, article, entry.title)
 
     async def _state(self, feed: Source) -> FeedState:
         state = self._states.get(feed.id)

@@ -9,8 +9,10 @@ Atom, NewsML-G2 roots -> NewsML-G2), honours a format fixed in the sources file,
 - ``truncated``: the body ends too early (a cut-off download);
 - ``malformed``: not well-formed, not the declared format, or no known root.
 
-RSS and Atom with minor XML errors are read leniently (feedparser); NewsML-G2 and ninjs must be
-well-formed. Pure code.
+RSS and Atom with the XML errors common on the web (an undefined ``&nbsp;``, a bare ``&``, a
+bad character reference, a wrong encoding declaration, junk after the root) are read
+leniently by feedparser; any other error (crossed tags, broken syntax) is ``malformed``.
+NewsML-G2 and ninjs must be well-formed. Pure code.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _ROOT_FORMATS: Final[dict[str, FeedFormat]] = {
     "inlineXML": "newsml",
 }
 _SYNDICATION: Final = frozenset({"rss", "atom"})
+# expat: invalid token, junk after document element, undefined entity, bad character
+# reference, incorrect encoding
+_LENIENT_ERRORS: Final = frozenset({4, 9, 11, 14, 19})
 _FEED_MEDIA: Final = ("xml", "json", "rss", "atom", "rdf", "text/plain")
 _PROLOG: Final = re.compile(
     r"^(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*<(?P<name>[\w:.-]+)",
@@ -107,11 +112,12 @@ def parse_feed(
     if not scan.well_formed:
         if scan.truncated:
             raise FeedError("truncated", f"the document ends too early ({scan.error})")
-        if detected == "newsml":
+        if detected == "newsml" or scan.code not in _LENIENT_ERRORS:
             raise FeedError("malformed", scan.error or "not well-formed XML")
     if detected == "newsml":
         return parse_newsml(body)
-    return parse_syndication(body, url=url, charset=charset)
+    base = url if url and url.lower().startswith(("http://", "https://")) else None
+    return parse_syndication(body, url=base, charset=charset)
 
 
 def _check_declared(declared: str, detected: str, described: str) -> None:

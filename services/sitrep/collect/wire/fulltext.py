@@ -41,8 +41,17 @@ def extract_article_text(page: bytes | str, url: str | None = None) -> str | Non
     return clean_text(text) or None
 
 
-def better_text(summary: str, article: str | None) -> str | None:
-    """The article text when it adds something to the summary, else None (keep the summary)."""
-    if article and len(article) >= len(summary) + MIN_GAIN_CHARS:
+def better_text(summary: str, article: str | None, title: str | None = None) -> str | None:
+    """The article text when it adds something to the summary, else None (keep the summary).
+
+    A first line that repeats the item's title (the page's ``<h1>``) is dropped: the raw item
+    carries the title in its own field.
+    """
+    if not article:
+        return None
+    first, _, rest = article.partition("\n")
+    if title and rest and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+        article = rest.strip()
+    if len(article) >= len(summary) + MIN_GAIN_CHARS:
         return article
     return None

@@ -49,8 +49,9 @@ class XmlScan:
 
     ``well_formed`` is False for documents with XML errors; ``error`` then says which and where,
     and ``truncated`` tells whether the document simply ends too early (a cut-off download).
-    ``root`` is the local name of the root element, ``namespace`` its namespace URI (``""`` when
-    none) — both ``""`` when the document is not well-formed.
+    ``code`` is expat's error code. ``root`` is the local name of the root element,
+    ``namespace`` its namespace URI (``""`` when none) — both ``""`` when the document is not
+    well-formed.
     """
 
     well_formed: bool
@@ -58,6 +59,7 @@ class XmlScan:
     namespace: str = ""
     error: str | None = None
     truncated: bool = False
+    code: int | None = None
 
 
 def inspect_xml(body: bytes) -> XmlScan:
@@ -83,6 +85,7 @@ def inspect_xml(body: bytes) -> XmlScan:
             well_formed=False,
             error=f"not well-formed XML: {exc}",
             truncated=_ended_early(body, exc),
+            code=exc.code,
         )
     namespace, _, local = root.tag.rpartition("}")
     return XmlScan(well_formed=True, root=local, namespace=namespace.lstrip("{"))

@@ -183,7 +183,7 @@ _ATTRIBUTION_PATTERNS: Final = (
     # state news agency SANA said / the official news agency IRNA reported / state media reported
     re.compile(
         r"\b(?:(?:the|a)\s+)?(?:(?:official|state|state-run|state-owned|government|"
-        r"semi-official|government-run)\s+)?(?:news\s+agency|television|TV|media|broadcaster)"
+        r"semi-official|government-run|local|pro-government|opposition)\s+)?(?:news\s+agency|television|TV|media|broadcaster)"
         r"(?:\s+[A-Z][\w'’-]*){0,3}\s+(?:said|says|reported|reports|quoted|quotes)\b",
         re.IGNORECASE,
     ),
