@@ -87,11 +87,11 @@ class SinkPlan:
 
 @dataclass(slots=True)
 class Phase:
-    """Writes that can be applied as sets: no key is both upserted and removed in one phase.
+    """Writes that can be applied as sets: first every removal, then every upsert.
 
     ``events`` holds the highest version per event id and ``reports`` the highest
     ``(version, deleted)`` per report id (the first one seen on a tie, as the database keeps the
-    row it has on a tie). Removals are applied before upserts; within a phase no key has both.
+    row it has on a tie). No key is removed after it was upserted within one phase.
     """
 
     events: dict[str, Event] = field(default_factory=dict)
@@ -108,25 +108,20 @@ def phases(writes: Iterable[Write]) -> list[Phase]:
     """Group writes into phases whose set-based application equals applying them in order.
 
     An event upsert replaces the row only with a higher version and a report upsert only with a
-    higher ``(version, deleted)``, so within a run of upserts only the maximum per key matters.
-    A removal of a key that the current phase upserts (or the reverse) starts a new phase.
+    higher ``(version, deleted)``, so within a run of upserts only the maximum per key matters,
+    and removals before them can run first. A removal of a key the current phase already
+    upserts starts a new phase. Usually a batch is one phase.
     """
     out = [Phase()]
     for write in writes:
         current = out[-1]
         if isinstance(write, EventVersion):
             event = write.event
-            if event.event_id in current.event_removals:
-                current = Phase()
-                out.append(current)
             held = current.events.get(event.event_id)
             if held is None or held.version < event.version:
                 current.events[event.event_id] = event
         elif isinstance(write, ReportVersion):
             report = write.report
-            if report.report_id in current.report_removals:
-                current = Phase()
-                out.append(current)
             kept = current.reports.get(report.report_id)
             if kept is None or _report_rank(kept) < _report_rank(report):
                 current.reports[report.report_id] = report
