@@ -14,8 +14,9 @@ Life cycle (:meth:`TelegramCollector.run`):
 5. follow **live updates**: new messages, edits (a new version of the same item), deletions
    (tombstones); albums are held until all parts arrived (``album_wait_seconds`` of quiet, or
    the next message of the channel);
-6. on a lost connection: count a reconnect, back off exponentially, go to 2 (and so catch up
-   again from the checkpoints: nothing posted while disconnected is missed).
+6. on a lost connection (or an RPC error that outlasted its retries): count a reconnect, back
+   off exponentially, go to 2 (and so catch up again from the checkpoints: nothing posted
+   while disconnected is missed).
 
 Delivery guarantee: a channel's checkpoint (the highest message id handled) is stored only
 after the sink returned, i.e. after Kafka acknowledged every item up to it. A crash re-sends at
@@ -41,7 +42,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Final
 
-from telethon import events
+from telethon import errors, events
 from telethon.tl import types
 
 from sitrep.collect.output import RawItemSink
@@ -79,6 +80,9 @@ class ConnectionLost(ConnectionError):
 
 
 RECONNECT_ERRORS: Final = (ConnectionError, OSError, TimeoutError)
+# RPC errors that reach the reconnect loop are transient ones that outlasted their retries
+# (pacing turns authorization errors and refusals into their own exceptions first)
+RECYCLE_ERRORS: Final = (*RECONNECT_ERRORS, errors.RPCError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,16 @@ class FollowedChannel:
             title=self.info.title,
             updated_at=updated_at,
         )
+
+
+def _public_username(entity: Any) -> str | None:
+    """The channel's username, or its first active one when it has several (collectible)."""
+    if entity.username:
+        return str(entity.username)
+    for name in getattr(entity, "usernames", None) or ():
+        if getattr(name, "active", False):
+            return str(name.username)
+    return None
 
 
 def _message_bytes(message: Any) -> bytes:
@@ -215,7 +229,7 @@ class TelegramCollector:
                     await self._catch_up_all(stop)
                     failures = 0
                     await self._follow_live(stop)
-                except RECONNECT_ERRORS as exc:
+                except RECYCLE_ERRORS as exc:
                     failures += 1
                     metrics.TELEGRAM_RECONNECTS.inc()
                     delay = self._pacing.backoff_seconds(failures)
@@ -273,7 +287,7 @@ class TelegramCollector:
             peer: Any = types.InputPeerChannel(stored.channel_id, stored.access_hash)
         else:
             entity = await self._resolve(ref)
-            info = ChannelInfo(entity.id, entity.username, entity.title)
+            info = ChannelInfo(entity.id, _public_username(entity), entity.title)
             access_hash = entity.access_hash
             peer = entity if access_hash is None else types.InputPeerChannel(entity.id, access_hash)
             if stored is not None and stored.channel_id != entity.id:
@@ -346,29 +360,35 @@ class TelegramCollector:
         )
         return max((m.id for m in newest or () if m is not None), default=0)
 
-    async def _backfill_start(self, channel: FollowedChannel, newest: int) -> int:
+    async def _backfill_start(self, channel: FollowedChannel) -> tuple[int, int | None]:
+        """Where a new channel's reading starts (an id to read after), and its newest id if
+        that had to be asked."""
         since = self._backfill.since
         if since is None:
-            return max(0, newest - max(0, self._backfill.messages))
+            newest = await self._newest_id(channel)
+            return max(0, newest - max(0, self._backfill.messages)), newest
         before = await self._pacing.call(
             "get_messages",
             lambda: self._client.get_messages(channel.peer, limit=1, offset_date=since),
         )
-        return max((m.id for m in before or () if m is not None), default=0)
+        return max((m.id for m in before or () if m is not None), default=0), None
 
     async def _catch_up(self, channel: FollowedChannel) -> None:
-        """Read ``channel`` from its checkpoint to its newest message, oldest first."""
+        """Read ``channel`` from its checkpoint to its newest message, oldest first.
+
+        An idle channel costs one request. The newest id (for the progress gauge and logs) is
+        only asked for when there is a backlog: a new channel, or a first page that is full.
+        """
         source = channel.source.id
-        newest = await self._newest_id(channel)
+        newest: int | None = None
         if channel.checkpoint is None:
-            channel.checkpoint = await self._backfill_start(channel, newest)
+            channel.checkpoint, newest = await self._backfill_start(channel)
             log.info(
                 "telegram backfill of a new channel",
                 extra={"source": source, "from_id": channel.checkpoint, "to_id": newest},
             )
         start = channel.checkpoint
         remaining = metrics.TELEGRAM_BACKFILL_REMAINING.labels(source=source)
-        remaining.set(max(0, newest - start))
         channel.pending.clear()
         read = 0
         while True:
@@ -391,20 +411,24 @@ class TelegramCollector:
                 break
             groups = group_albums(messages)
             full = len(page) >= self._page_size
+            if full and newest is None:
+                newest = await self._newest_id(channel)
             if full and len(groups) > 1 and is_album(groups[-1]):
                 groups.pop()  # the album may go on in the next page: read it whole then
             await self._deliver(channel, groups, change="new")
             read += sum(len(g) for g in groups)
-            remaining.set(max(0, newest - (channel.checkpoint or 0)))
-            log.info(
-                "telegram catch-up progress",
-                extra={
-                    "source": source,
-                    "read": read,
-                    "checkpoint": channel.checkpoint,
-                    "remaining": max(0, newest - (channel.checkpoint or 0)),
-                },
-            )
+            if newest is not None:
+                left = max(0, newest - (channel.checkpoint or 0))
+                remaining.set(left)
+                log.info(
+                    "telegram backfill progress",
+                    extra={
+                        "source": source,
+                        "read": read,
+                        "checkpoint": channel.checkpoint,
+                        "remaining": left,
+                    },
+                )
             if not full:
                 break
         remaining.set(0)

@@ -29,7 +29,7 @@ from sitrep.collect.telegram.checkpoints import ChannelCheckpoint
 from sitrep.collect.telegram.collector import BackfillDepth, TelegramCollector, normalize_ref
 from sitrep.collect.telegram.pacing import Pacing, TelegramAuthorizationError
 from sitrep.ops import metrics
-from sitrep.records.dlq import DeadLetter
+from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.model import RawItem
 from sitrep.sources import Source
 
@@ -173,6 +173,32 @@ async def test_crash_after_the_ack_resends_identical_items() -> None:
     for item in first.sink.items[20:]:
         again = resent[item.native_id]
         assert (again.item_id, again.version, again.text) == (item.item_id, item.version, item.text)
+
+
+async def test_idle_channel_costs_one_history_request() -> None:
+    fake = server(30)
+    store = MemoryCheckpointStore()
+    store.saved[CH] = ChannelCheckpoint(CH, 30, "idlibfieldupdates", fake.channels[CH].access_hash)
+    h = Harness(fake, store=store)
+    async with h.running():
+        await wait_until(lambda: "get_messages" in fake.calls and h.fake.connected, what="catch-up")
+        await h.fake.publish(message(CH, 31, "news"))
+        await wait_until(lambda: h.checkpoint() == 31, what="live post")
+    assert fake.calls.count("get_messages") == 1
+    assert h.ids() == [31]
+
+
+async def test_long_backfill_reports_its_progress(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="sitrep.collect.telegram.collector")
+    h = Harness(server(60), backfill=BackfillDepth(100))
+    async with h.running():
+        await wait_until(lambda: h.checkpoint() == 60, what="backfill")
+    progress = [r for r in caplog.records if r.getMessage() == "telegram backfill progress"]
+    assert [(r.__dict__["read"], r.__dict__["remaining"]) for r in progress] == [
+        (20, 40),
+        (40, 20),
+        (60, 0),
+    ]
 
 
 async def test_album_cut_by_a_history_page_is_read_whole() -> None:
@@ -334,6 +360,17 @@ async def test_reconnect_catches_up_posts_missed_while_disconnected() -> None:
     assert h.fake.calls.count("get_entity") == 1  # the username was resolved once
 
 
+async def test_server_errors_that_outlast_their_retries_recycle_the_connection() -> None:
+    fake = server(30)
+    fake.fail("get_messages", *(errors.ServerError(None, "RPC_CALL_FAIL") for _ in range(6)))
+    h = Harness(fake)
+    reconnects = sample("sitrep_telegram_reconnects_total")
+    async with h.running():
+        await wait_until(lambda: h.checkpoint() == 30, what="backfill after the reconnect")
+    assert h.ids() == list(range(21, 31))
+    assert sample("sitrep_telegram_reconnects_total") == reconnects + 1
+
+
 async def test_numeric_channel_id_is_found_through_the_dialogs() -> None:
     h = Harness(server(5), sources=[source(f"-100{CH}")])
     async with h.running():
@@ -384,6 +421,25 @@ async def test_unmappable_message_is_dead_lettered_and_skipped() -> None:
     assert letter.stage == "collect_telegram"
     assert "message 4" in letter.error and letter.key == str(CH).encode()
     assert letter.value
+
+
+async def test_collector_stops_when_most_messages_are_dead_lettered() -> None:
+    fake = server(0)
+    for i in range(1, 9):
+        fake.history[CH][i] = message(99, i, "wrong peer")
+    h = Harness(fake, backfill=BackfillDepth(100))
+    h.collector = TelegramCollector(
+        fake,
+        [source()],
+        h.sink,
+        h.store,
+        h._dead_letter,
+        pacing=Pacing(clock=h.clock),
+        backfill=BackfillDepth(100),
+        breaker=DlqBreaker("collect_telegram", window=4, max_ratio=0.5),
+    )
+    with pytest.raises(DlqBreakerOpen, match="collect_telegram"):
+        await h.collector.run(asyncio.Event())
 
 
 def test_channel_references_are_normalized() -> None:
