@@ -12,6 +12,7 @@ from aiokafka import TopicPartition
 
 from sitrep.ops import metrics
 from sitrep.ops.health import (
+    KafkaClusterCheck,
     LagReporter,
     OpsServer,
     kafka_consumer_checks,
@@ -75,6 +76,26 @@ async def test_producer_check_passes_against_the_broker(settings: Settings) -> N
     finally:
         await producer.stop()
     assert result.ok, result.reason
+
+
+async def test_cluster_check_passes_against_the_broker(settings: Settings) -> None:
+    check = KafkaClusterCheck(settings)
+    try:
+        first = await run_check("kafka", check, limit_seconds=10)
+        second = await run_check("kafka", check, limit_seconds=10)
+    finally:
+        await check.close()
+    assert (first.ok, second.ok) == (True, True), (first.reason, second.reason)
+
+
+async def test_cluster_check_fails_when_no_broker_answers(settings: Settings) -> None:
+    check = KafkaClusterCheck(settings.with_(kafka_bootstrap=f"127.0.0.1:{free_port()}"))
+    try:
+        result = await run_check("kafka", check, limit_seconds=10)
+    finally:
+        await check.close()
+    assert not result.ok
+    assert result.reason
 
 
 async def test_lag_reporter_counts_records_still_to_read(settings: Settings) -> None:

@@ -15,6 +15,9 @@ Usage (one call to start, from any service's asyncio entry point)::
             ...                                  # write, commit
             ops.heartbeat(processed=n)           # every loop turn, also when n == 0
 
+A faust worker registers ``faust_app_checks(app, settings)`` (partitions assigned, not
+rebalancing, and the cluster answering) once the app exists.
+
 The server binds ``settings.ops_host:settings.ops_port``; ``ops_port == 0`` turns it off (the
 service still calls ``heartbeat()``, which then only updates the progress gauge).
 
@@ -212,9 +215,15 @@ class OpsServer:
         )
 
     async def stop(self) -> None:
+        """Close the server, then every check that holds a connection (has ``close()``)."""
         runner, self._runner, self._port = self._runner, None, None
         if runner is not None:
             await runner.cleanup()
+        for check in self._checks.values():
+            close = getattr(check, "close", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
 
     async def __aenter__(self) -> OpsServer:
         await self.start()
@@ -298,8 +307,39 @@ def kafka_producer_check(producer: Any, topic: str) -> Check:
     return kafka
 
 
-def faust_app_checks(app: Any) -> dict[str, Check]:
-    """``partitions`` for a faust app: assigned and not rebalancing (faust's own flag)."""
+class KafkaClusterCheck:
+    """``kafka`` for services whose Kafka clients are not at hand (faust): the cluster answers
+    a metadata request, through one admin client opened on the first probe and kept open (so a
+    probe costs one request, not a connection). :meth:`close` releases it; ``OpsServer.stop``
+    calls it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._admin: Any = None
+
+    async def __call__(self) -> bool:
+        if self._admin is None:
+            from sitrep.ops.kafka import make_admin
+
+            admin = make_admin(self._settings)
+            try:
+                await admin.start()
+            except BaseException:
+                await admin.close()
+                raise
+            self._admin = admin
+        await self._admin.describe_cluster()
+        return True
+
+    async def close(self) -> None:
+        admin, self._admin = self._admin, None
+        if admin is not None:
+            await admin.close()
+
+
+def faust_app_checks(app: Any, settings: Settings | None = None) -> dict[str, Check]:
+    """``partitions`` for a faust app: assigned and not rebalancing (faust's own flag); with
+    ``settings``, also ``kafka`` (:class:`KafkaClusterCheck`)."""
 
     async def partitions() -> bool:
         if getattr(app, "rebalancing", False):
@@ -308,7 +348,10 @@ def faust_app_checks(app: Any) -> dict[str, Check]:
             raise NotReady("no partitions assigned")
         return True
 
-    return {"partitions": partitions}
+    checks: dict[str, Check] = {"partitions": partitions}
+    if settings is not None:
+        checks["kafka"] = KafkaClusterCheck(settings)
+    return checks
 
 
 def database_check(settings: Settings) -> Check:
