@@ -9,7 +9,9 @@
 #
 # `go install helm.sh/helm/v3/cmd/helm@<version>` fetches the module and its dependencies from
 # GOPROXY (proxy.golang.org by default) and verifies them against the Go checksum database
-# (sum.golang.org), so what is built is exactly the tagged release source. Needs Go >= 1.24.
+# (sum.golang.org), so what is built is exactly the tagged release source. Needs Go >= 1.21:
+# Helm v3.22 asks for Go 1.26, and an older go command fetches that toolchain through the same
+# proxy (GOTOOLCHAIN=auto). Debian bookworm's golang-go (1.19) is too old; use go.dev/dl.
 # The version string is stamped with -ldflags as Helm's own release build does.
 set -euo pipefail
 
@@ -28,7 +30,9 @@ if [ -x "$helm" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ] \
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 || die "Go is required to build Helm (https://go.dev/dl/, or apt-get install golang-go >= 1.24)"
+command -v go >/dev/null 2>&1 || die "Go >= 1.21 is required to build Helm (https://go.dev/dl/)"
+go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+[ "$go_minor" -ge 21 ] 2>/dev/null || die "$(go env GOVERSION) is too old to build Helm $version: install Go >= 1.21 (https://go.dev/dl/)"
 mkdir -p "$bin"
 echo "install-helm.sh: building helm $version with $(go version | awk '{print $3}') (first run only; takes minutes)" >&2
 start=$(date +%s)
