@@ -8,6 +8,9 @@ through one :class:`RawItemSink`. Two implementations:
 - :class:`JsonlRawItemSink` writes one JSON record per line to a file or to stdout (``-``), the
   ``--jsonl PATH`` flag of every ``sitrep import`` command.
 
+:func:`open_raw_output` opens either one together with what goes with it (the shared producer,
+a dead-letter sender and the readiness checks of the Kafka side), for collectors and importers.
+
 Contract shared by both: :meth:`RawItemSink.send` returns only once every item of the batch is
 durable (acknowledged by the broker, or written and flushed); it raises if any item is not, and
 the caller must then treat the whole batch as not delivered (re-sending is safe: downstream
@@ -18,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Protocol, Self
@@ -27,12 +33,14 @@ from typing import IO, Protocol, Self
 from aiokafka import AIOKafkaProducer
 
 from sitrep.ops import metrics
-from sitrep.ops.kafka import ensure_topics, make_producer
+from sitrep.ops.health import Check, kafka_producer_check
+from sitrep.ops.kafka import ensure_topics, make_producer, send_dead_letter
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import encode
+from sitrep.records.dlq import DeadLetter
 from sitrep.records.model import RawItem
-from sitrep.records.topics import RAW
+from sitrep.records.topics import DLQ, RAW, TopicSpec
 
 STDOUT = "-"
 
@@ -192,3 +200,53 @@ def open_raw_item_sink(settings: Settings, jsonl: str | None, *, stage: Stage) -
     if jsonl is not None:
         return JsonlRawItemSink(jsonl, stage=stage)
     return KafkaRawItemSink(settings, stage=stage)
+
+
+DeadLetterSender = Callable[[DeadLetter], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RawOutput:
+    """An opened destination for raw items.
+
+    ``sink`` is started. With Kafka, ``producer`` is the one started idempotent producer behind
+    the sink (share it: checkpoints, other records), ``dead_letters`` produces to the DLQ topic
+    and waits for the ack, and ``checks`` holds a ``kafka`` readiness check. With JSON lines
+    all three are empty: there is nowhere to dead-letter to, so callers log rejects instead.
+    """
+
+    sink: RawItemSink
+    producer: AIOKafkaProducer | None = None
+    dead_letters: DeadLetterSender | None = None
+    checks: dict[str, Check] = field(default_factory=dict)
+
+
+@contextlib.asynccontextmanager
+async def open_raw_output(
+    settings: Settings,
+    jsonl: str | None,
+    *,
+    stage: Stage,
+    topics: tuple[TopicSpec, ...] = (RAW, DLQ),
+) -> AsyncIterator[RawOutput]:
+    """JSON lines to ``jsonl`` when it is set, else the raw topic (``topics`` are created if
+    missing); the sink is flushed and the producer stopped on exit."""
+    if jsonl is not None:
+        async with JsonlRawItemSink(jsonl, stage=stage) as lines:
+            yield RawOutput(lines)
+        return
+    await ensure_topics(settings, topics)
+    producer = make_producer(settings)
+    await producer.start()
+    try:
+        async with KafkaRawItemSink(
+            settings, stage=stage, producer=producer, create_topic=False
+        ) as kafka:
+            yield RawOutput(
+                kafka,
+                producer,
+                partial(send_dead_letter, producer, settings),
+                {"kafka": kafka_producer_check(producer, kafka.topic)},
+            )
+    finally:
+        await producer.stop()

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.collect.output import JsonlRawItemSink, KafkaRawItemSink, open_raw_item_sink
+from sitrep.collect.output import (
+    JsonlRawItemSink,
+    KafkaRawItemSink,
+    open_raw_item_sink,
+    open_raw_output,
+)
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import decode_raw_item, make_item_id
 from sitrep.records.model import RawItem
@@ -51,3 +56,11 @@ def test_open_raw_item_sink_picks_jsonl_when_a_path_is_given() -> None:
     settings = Settings.from_env({})
     assert isinstance(open_raw_item_sink(settings, "-", stage="replay"), JsonlRawItemSink)
     assert isinstance(open_raw_item_sink(settings, None, stage="replay"), KafkaRawItemSink)
+
+
+async def test_jsonl_output_has_no_producer_and_nowhere_to_dead_letter(tmp_path: Path) -> None:
+    settings = Settings.from_env({})
+    async with open_raw_output(settings, str(tmp_path / "out.jsonl"), stage="replay") as out:
+        await out.sink.send([_item("1", "x")])
+        assert (out.producer, out.dead_letters, out.checks) == (None, None, {})
+    assert decode_raw_item((tmp_path / "out.jsonl").read_bytes()).native_id == "1"

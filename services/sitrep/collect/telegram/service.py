@@ -11,17 +11,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from functools import partial
 from typing import Final
 
-from sitrep.collect.output import JsonlRawItemSink, KafkaRawItemSink, RawItemSink
+from sitrep.collect.output import open_raw_output
 from sitrep.collect.telegram.checkpoints import KafkaCheckpointStore
 from sitrep.collect.telegram.client import TelegramApi
 from sitrep.collect.telegram.collector import STAGE, BackfillDepth, TelegramCollector
 from sitrep.collect.telegram.export import ExportResult
 from sitrep.collect.telegram.pacing import Pacing
-from sitrep.ops.health import NotReady, OpsServer, kafka_producer_check
-from sitrep.ops.kafka import ensure_topics, make_producer, send_dead_letter
+from sitrep.ops.health import NotReady, OpsServer
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.dlq import DeadLetter, DlqBreaker
@@ -58,18 +56,14 @@ async def run_collector(
     Creates the raw, checkpoint and dead-letter topics if missing. Raises what
     :meth:`TelegramCollector.run` raises (authorization errors, Kafka failures).
     """
-    await ensure_topics(settings, (RAW, CHECKPOINTS, DLQ))
-    producer = make_producer(settings)
-    await producer.start()
-    try:
-        sink = KafkaRawItemSink(settings, stage=STAGE, producer=producer, create_topic=False)
-        await sink.start()
+    async with open_raw_output(settings, None, stage=STAGE, topics=(RAW, CHECKPOINTS, DLQ)) as out:
+        assert out.producer is not None and out.dead_letters is not None  # Kafka output
         collector = TelegramCollector(
             client,
             sources,
-            sink,
-            KafkaCheckpointStore(settings, producer),
-            partial(send_dead_letter, producer, settings),
+            out.sink,
+            KafkaCheckpointStore(settings, out.producer),
+            out.dead_letters,
             pacing=pacing,
             backfill=backfill or BackfillDepth(messages=settings.telegram_backfill_limit),
             page_size=page_size,
@@ -81,27 +75,12 @@ async def run_collector(
                 raise NotReady("not connected to Telegram (connecting, or backing off)")
             return True
 
-        checks = {"kafka": kafka_producer_check(producer, sink.topic), "telegram": telegram}
-        async with OpsServer(settings, STAGE, checks) as ops:
+        async with OpsServer(settings, STAGE, {**out.checks, "telegram": telegram}) as ops:
             beat = asyncio.create_task(_heartbeat(ops))
             try:
                 await collector.run(stop)
             finally:
                 beat.cancel()
-        await sink.stop()
-    finally:
-        await producer.stop()
-
-
-def _reject_letter(result: ExportResult, index: int) -> DeadLetter:
-    reject = result.rejects[index]
-    return DeadLetter(
-        stage=IMPORT_STAGE,
-        error_class="telegram_export_message",
-        error=reject.reason,
-        value=reject.raw,
-        key=str(reject.chat_id).encode() if reject.chat_id is not None else None,
-    )
 
 
 async def deliver_export(settings: Settings, result: ExportResult, jsonl: str | None) -> None:
@@ -109,24 +88,19 @@ async def deliver_export(settings: Settings, result: ExportResult, jsonl: str | 
 
     Rejected messages are dead-lettered (Kafka) or logged as warnings (JSON lines).
     """
-    if jsonl is not None:
-        sink: RawItemSink = JsonlRawItemSink(jsonl, stage=IMPORT_STAGE)
-        async with sink:
-            for start in range(0, len(result.items), EXPORT_BATCH):
-                await sink.send(result.items[start : start + EXPORT_BATCH])
+    async with open_raw_output(settings, jsonl, stage=IMPORT_STAGE) as out:
+        for start in range(0, len(result.items), EXPORT_BATCH):
+            await out.sink.send(result.items[start : start + EXPORT_BATCH])
         for reject in result.rejects:
-            log.warning("telegram export message rejected", extra={"reason": reject.reason})
-        return
-    await ensure_topics(settings, (RAW, DLQ))
-    producer = make_producer(settings)
-    await producer.start()
-    try:
-        async with KafkaRawItemSink(
-            settings, stage=IMPORT_STAGE, producer=producer, create_topic=False
-        ) as kafka:
-            for start in range(0, len(result.items), EXPORT_BATCH):
-                await kafka.send(result.items[start : start + EXPORT_BATCH])
-        for index in range(len(result.rejects)):
-            await send_dead_letter(producer, settings, _reject_letter(result, index))
-    finally:
-        await producer.stop()
+            if out.dead_letters is None:
+                log.warning("telegram export message rejected", extra={"reason": reject.reason})
+                continue
+            await out.dead_letters(
+                DeadLetter(
+                    stage=IMPORT_STAGE,
+                    error_class="telegram_export_message",
+                    error=reject.reason,
+                    value=reject.raw,
+                    key=str(reject.chat_id).encode() if reject.chat_id is not None else None,
+                )
+            )
