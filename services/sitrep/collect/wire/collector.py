@@ -28,14 +28,15 @@ logged as stale once and listed by :meth:`WireCollector.stale_feeds`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from sitrep.collect.output import RawItemSink
 from sitrep.collect.wire.entries import FeedDocument, FeedError, WireEntry
@@ -178,7 +179,7 @@ class WireCollector:
         delay = first_delay
         while not await _wait(stop, delay):
             try:
-                result: PollResult | None = await self.poll(feed)
+                result = await _unless_stopped(self.poll(feed), stop)
             except Exception:  # a bug in one feed's poll must not stop the others
                 log.exception("feed poll failed unexpectedly", extra={"source": feed.id})
                 result = None
@@ -461,6 +462,26 @@ class WireCollector:
             )
             return
         health.last_dead_letter = digest
+
+
+async def _unless_stopped(
+    poll: Coroutine[Any, Any, PollResult], stop: asyncio.Event
+) -> PollResult | None:
+    """Run a poll; cancel it when ``stop`` is set first (None then). A cancelled poll saved
+    nothing, so the next start repeats it: at worst its items are delivered twice."""
+    task = asyncio.ensure_future(poll)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+    if not task.done():
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return None
+    return task.result()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> bool:

@@ -333,3 +333,18 @@ async def test_metrics_record_fetches_bytes_duration_and_last_success(
         1733479200.0  # 2024-12-06T10:00:00Z, the newest item
     )
     assert _sample("sitrep_collected_items_total", kind="wire", source=feed.id, change="new") == 2
+
+
+async def test_stop_cancels_a_poll_that_is_waiting_on_a_slow_server(
+    feed_server: FeedServer, harness: Harness
+) -> None:
+    feed = _feed(feed_server.script("/slow", Reply(hold=True)), poll_seconds=60)
+    stop = asyncio.Event()
+    runner = asyncio.create_task(harness.collector([feed]).run(stop, initial_spread=0))
+    deadline = time.monotonic() + 10
+    while feed_server.in_flight == 0 and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert feed_server.in_flight == 1
+    stop.set()
+    await asyncio.wait_for(runner, 10)  # a deadline for a broken stop, not a measurement
+    assert harness.items() == []
