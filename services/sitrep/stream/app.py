@@ -31,16 +31,15 @@ from typing import Any
 import faust
 import orjson
 
-from sitrep.dedupe import CellState, expire, merge_report, place_cell
+from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.normalize import build_report
 from sitrep.ops import metrics
-from sitrep.ops.metrics import Stage
 from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
 from sitrep.ops.kafka import faust_broker_credentials
+from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
-from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
@@ -51,16 +50,11 @@ log = logging.getLogger(__name__)
 STAGE: Stage = "process"
 
 
-def report_cells(report: Report) -> list[str]:
-    """The place cells a report's candidates fall in (sorted, unique)."""
-    return sorted({place_cell(c.location) for c in report.candidates})
-
-
 @dataclass
 class _Expiry:
     """Event-time expiry of ``report_cells`` entries, per partition (a min-heap by time)."""
 
-    heap: dict[int, list[tuple[float, str]]] = field(default_factory=dict)
+    heap: dict[int, list[tuple[float, bytes]]] = field(default_factory=dict)
     loaded: set[int] = field(default_factory=set)
     newest: dict[int, float] = field(default_factory=dict)
 
@@ -165,22 +159,25 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             },
         )
 
-    def forget_expired(partition: int, published: float) -> list[str]:
-        """Keys of ``report_cells`` older than the window in this partition (event time)."""
-        if partition not in expiry.loaded:
+    def forget_expired(partition: int, published: float) -> list[bytes]:
+        """Keys of ``report_cells`` in this partition whose report is older than the window
+        (event time: the newest publication time seen in the partition), still present."""
+        heap = expiry.heap.setdefault(partition, [])
+        if partition not in expiry.loaded:  # after a restart: index what the changelog restored
             expiry.loaded.add(partition)
-            heap = expiry.heap.setdefault(partition, [])
             for key, value in cells_of_report.items():
                 entry = orjson.loads(value)
                 if entry.get("p") == partition:
-                    heapq.heappush(heap, (entry["t"], key.decode()))
+                    heapq.heappush(heap, (entry["t"], key))
         newest = max(expiry.newest.get(partition, 0.0), published)
         expiry.newest[partition] = newest
-        heap = expiry.heap.setdefault(partition, [])
         horizon = newest - window.total_seconds()
         gone = []
         while heap and heap[0][0] < horizon:
-            gone.append(heapq.heappop(heap)[1])
+            _, key = heapq.heappop(heap)
+            entry = cells_of_report.get(key)
+            if entry is not None and orjson.loads(entry)["t"] < horizon:
+                gone.append(key)
         return gone
 
     ops = OpsServer(settings, STAGE)
@@ -245,28 +242,21 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             value = encode(report)
             key = report.report_id.encode()
             await reports_topic.send(key=key, value=value)
-            new_cells = report_cells(report)
             previous = cells_of_report.get(key)
             old_cells = orjson.loads(previous)["c"] if previous is not None else []
+            targets = report_cells(report, old_cells)
+            own_cells = report_cells(report) if not report.deleted else ()
             published = parse_iso(report.published_at or report.collected_at).timestamp()
-            if new_cells:
+            if own_cells:
                 cells_of_report[key] = orjson.dumps(
-                    {"c": new_cells, "t": published, "p": message.partition}
+                    {"c": own_cells, "t": published, "p": message.partition}
                 )
-                heapq.heappush(
-                    expiry.heap.setdefault(message.partition, []), (published, report.report_id)
-                )
+                heapq.heappush(expiry.heap.setdefault(message.partition, []), (published, key))
             elif previous is not None:
                 del cells_of_report[key]
             for stale in forget_expired(message.partition, published):
-                stale_key = stale.encode()
-                entry = cells_of_report.get(stale_key)
-                if (
-                    entry is not None
-                    and orjson.loads(entry)["t"] < published - window.total_seconds()
-                ):
-                    del cells_of_report[stale_key]
-            for cell in sorted(set(new_cells) | set(old_cells)):
+                del cells_of_report[stale]
+            for cell in targets:
                 await candidates_topic.send(key=cell.encode(), value=value)
             metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
             metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
