@@ -29,8 +29,9 @@ Contracts:
   It never checks dependencies: a database outage must not make Kubernetes restart every pod.
 - ``/readyz`` runs every registered check concurrently, each bounded by ``check_timeout``, and
   answers 200 when all pass, 503 otherwise. ``/readyz?verbose`` (and ``/livez?verbose``) list
-  each check as ``[+]name ok`` or ``[-]name failed: reason``. Reasons are redacted of secrets
-  (:func:`sitrep.ops.logging.redact`) and never include connection strings.
+  each check as ``[+]name ok`` or ``[-]name failed: reason``. Reasons pass through
+  :func:`sitrep.ops.logging.redact` (the CLI registers every configured secret with it), and
+  the database check never echoes its URL.
 - A check is an ``async`` callable returning ``True`` when ready. ``False``, :class:`NotReady`
   (with a reason) or any other exception means not ready; a failing check never takes the
   server down.
