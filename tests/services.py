@@ -148,7 +148,8 @@ async def read_topic(settings: Settings, suffix: str, timeout: float = 20.0) -> 
         out: list[Any] = []
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if all(await consumer.position(tp) >= ends[tp] for tp in tps):
+            positions = [await consumer.position(tp) for tp in tps]
+            if all(pos >= ends[tp] for pos, tp in zip(positions, tps, strict=True)):
                 break
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():

@@ -153,7 +153,7 @@ def test_bad_bytes_and_wrong_shape_are_dead_lettered_with_their_reason(
     by_value = {bytes(r.value): dict(r.headers) for r in letters}
     assert set(by_value) == {NOT_JSON, WRONG_SHAPE}
     assert b"not valid JSON" in by_value[NOT_JSON]["sitrep-error"]
-    assert b"item_id" in by_value[WRONG_SHAPE]["sitrep-error"]
+    assert b"missing required field" in by_value[WRONG_SHAPE]["sitrep-error"]
     for headers in by_value.values():
         assert headers["sitrep-stage"].startswith(b"process")
         assert headers["sitrep-topic"].endswith(b".raw.v1")

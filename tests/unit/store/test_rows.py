@@ -16,7 +16,7 @@ from sitrep.store.rows import (
     name_key,
     registry_source_row,
     report_row,
-    report_source_row,
+    report_source_rows,
     revision_row,
 )
 from tests.unit.store.samples import event, report
@@ -29,7 +29,7 @@ def test_every_row_has_one_value_per_column() -> None:
     assert {len(r) for r in actor_rows(ev)} == {len(ACTOR_COLUMNS)}
     assert {len(r) for r in link_rows(ev)} == {len(LINK_COLUMNS)}
     assert len(report_row(rp)) == len(REPORT_COLUMNS)
-    assert len(report_source_row(rp)) == len(SOURCE_COLUMNS)
+    assert {len(r) for r in report_source_rows([rp])} == {len(SOURCE_COLUMNS)}
     assert len(registry_source_row(Source("a", "wire", url="https://x"))) == len(SOURCE_COLUMNS)
 
 
@@ -41,3 +41,17 @@ def test_event_without_location_has_empty_place_columns() -> None:
 def test_name_key_folds_case_and_spaces() -> None:
     assert name_key("  Deir  ez-Zor ") == "deir ez-zor"
     assert name_key("STRASSE") == name_key("straße")
+
+
+def test_one_source_row_per_source_spanning_its_reports() -> None:
+    early = report(collected_at="2024-11-30T23:00:00+00:00", outlet="Old name")
+    late = report(collected_at="2024-12-02T00:00:00Z", outlet="New name")
+    other = report(source_id="aaa", collected_at="2024-12-01T00:00:00Z")
+    rows = report_source_rows([late, other, early])
+    assert [r[:2] for r in rows] == [("telegram", "aaa"), ("telegram", "militaryops")]
+    by_column = dict(zip(SOURCE_COLUMNS, rows[1], strict=True))
+    assert by_column["outlet"] == "New name"
+    assert (by_column["first_report_at"], by_column["last_report_at"]) == (
+        "2024-11-30T23:00:00+00:00",
+        "2024-12-02T00:00:00Z",
+    )

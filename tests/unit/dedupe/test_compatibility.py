@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from tests.unit.dedupe.builders import (
+    AIR_STRIKE,
+    ARMY,
+    BINNISH,
+    CAPTURE,
+    CIVILIANS,
+    CLASH,
+    HTS,
+    IDLIB_GOVERNORATE,
+    KAFR_NUBL,
+    PROTESTERS,
+    RUSSIA,
+    SARAQIB,
+    SARAQIB_COUNTRYSIDE,
+    SHELLING,
+    WITHDRAWAL,
+    candidate,
+    report,
+)
+
+from sitrep.dedupe.canonical import profile
+from sitrep.dedupe.compatibility import (
+    MERGE_THRESHOLD,
+    distance_km,
+    match,
+    place_factor,
+    time_factor,
+    type_factor,
+)
+from sitrep.dedupe.member import Member
+from sitrep.records.model import EventCandidate, MergeReason
+from sitrep.records.times import parse_iso
+
+T0 = int(parse_iso("2024-11-30T10:00:00Z").timestamp())
+HOUR = 3600
+
+
+def _event_of(c: EventCandidate, published: int = T0) -> Member:
+    post = report("obs", "seed", "text")
+    return Member(
+        candidate=c,
+        report_id=post.report_id,
+        report_version=1,
+        source_kind="telegram",
+        source_id="obs",
+        source_role="monitor",
+        voice="telegram:obs",
+        published_at="2024-11-30T10:00:00Z",
+        activity=published,
+        reason=MergeReason("seed"),
+    )
+
+
+def _score(seed: EventCandidate, other: EventCandidate, published: int = T0) -> float | None:
+    fit = match(other, published, profile((_event_of(seed),)))
+    return None if fit is None else fit.score
+
+
+def test_capture_and_withdrawal_are_one_kind_of_event() -> None:
+    assert type_factor(*CAPTURE, *WITHDRAWAL) == 0.9
+
+
+def test_shelling_and_air_strike_are_different_kinds_of_event() -> None:
+    assert type_factor(*SHELLING, *AIR_STRIKE) == 0.0
+
+
+def test_capture_claim_and_state_media_withdrawal_in_one_town_on_one_day_merge() -> None:
+    claim = candidate("telegram:hts:1", kind=CAPTURE, actors=(HTS, ARMY))
+    withdrawal = candidate("wire:sana:1", kind=WITHDRAWAL, actors=(ARMY,))
+
+    score = _score(claim, withdrawal)
+
+    assert score is not None and score >= MERGE_THRESHOLD
+
+
+def test_shelling_and_air_strike_on_one_town_do_not_merge() -> None:
+    shelling = candidate("a", kind=SHELLING, actors=(CIVILIANS,))
+    strike = candidate("b", kind=AIR_STRIKE, actors=(CIVILIANS,))
+
+    assert _score(shelling, strike) is None
+
+
+def test_governorate_level_report_merges_with_a_town_in_that_governorate() -> None:
+    town = candidate("a", kind=SHELLING, location=SARAQIB, actors=())
+    governorate = candidate("b", kind=SHELLING, location=IDLIB_GOVERNORATE, actors=())
+
+    score = _score(town, governorate)
+
+    assert score is not None and score >= MERGE_THRESHOLD
+
+
+def test_neighbouring_towns_are_different_places() -> None:
+    assert distance_km(SARAQIB, BINNISH) < 15
+    assert place_factor(SARAQIB, BINNISH) is None
+
+
+def test_countryside_of_a_town_is_near_the_town() -> None:
+    fit = place_factor(SARAQIB, SARAQIB_COUNTRYSIDE)
+
+    assert fit is not None and fit.factor >= 0.85
+
+
+def test_towns_far_apart_in_one_governorate_do_not_merge_at_precision_two() -> None:
+    countryside = candidate("a", kind=SHELLING, location=SARAQIB_COUNTRYSIDE)
+    far_town = candidate("b", kind=SHELLING, location=KAFR_NUBL)
+
+    assert _score(countryside, far_town) is None
+
+
+def test_one_day_apart_is_one_event_when_published_overnight() -> None:
+    assert time_factor(739220, 1, 739221, 1, publication_gap_hours=5) == 0.75
+
+
+def test_one_day_apart_is_two_events_when_published_a_day_apart() -> None:
+    assert time_factor(739220, 1, 739221, 1, publication_gap_hours=20) == 0.0
+
+
+def test_week_precision_allows_a_gap_within_the_week() -> None:
+    assert 0.0 < time_factor(739220, 2, 739225, 1, publication_gap_hours=100) < 1.0
+    assert time_factor(739220, 2, 739228, 1, publication_gap_hours=100) == 0.0
+
+
+def test_next_days_shelling_of_the_same_town_is_another_event() -> None:
+    today = candidate("a", kind=SHELLING, occurred_on="2024-11-30")
+    tomorrow = candidate("b", kind=SHELLING, occurred_on="2024-12-01")
+
+    assert _score(today, tomorrow, published=T0 + 26 * HOUR) is None
+
+
+def test_place_less_candidates_merge_only_with_a_shared_actor() -> None:
+    a = candidate("a", kind=SHELLING, location=None, actors=(RUSSIA,))
+    same_actor = candidate("b", kind=SHELLING, location=None, actors=(RUSSIA,))
+    nobody = candidate("c", kind=SHELLING, location=None, actors=())
+
+    assert _score(a, same_actor) is not None
+    assert _score(a, nobody) is None
+
+
+def test_actors_with_nothing_in_common_keep_events_apart() -> None:
+    protest = candidate("a", kind=("Protests", "Peaceful protest"), actors=(PROTESTERS,))
+    other = candidate("b", kind=("Protests", "Peaceful protest"), actors=(RUSSIA,))
+
+    score = _score(protest, other)
+
+    assert score is not None and score < MERGE_THRESHOLD
+
+
+def test_clash_reported_only_for_the_governorate_does_not_join_a_capture() -> None:
+    capture = candidate("a", kind=CAPTURE, location=SARAQIB, actors=(HTS, ARMY))
+    clash = candidate("b", kind=CLASH, location=IDLIB_GOVERNORATE, actors=())
+
+    score = _score(capture, clash)
+
+    assert score is not None and score < MERGE_THRESHOLD
+
+
+def test_match_reports_distance_time_gap_and_shared_actors() -> None:
+    seed = candidate("a", kind=CAPTURE, location=SARAQIB, actors=(HTS, ARMY))
+    later = candidate("b", kind=CAPTURE, location=SARAQIB_COUNTRYSIDE, actors=(HTS,))
+
+    fit = match(later, T0 + HOUR, profile((_event_of(seed),)))
+
+    assert fit is not None
+    assert fit.distance_km is not None and 0 < fit.distance_km < 10
+    assert fit.time_gap_hours == 0.0
+    assert fit.shared_actors == (HTS.name,)

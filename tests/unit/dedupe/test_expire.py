@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.unit.dedupe.builders import SHELLING, report
+from tests.unit.dedupe.flow import CELL, run
+
+from sitrep.dedupe import expire, merge_report, stream_time
+from sitrep.records.times import parse_iso
+from tests.unit.dedupe.builders import NOW
+
+WINDOW = timedelta(hours=72)
+OLD = report("obs", "1", "Regime artillery shelled Saraqib", {"kind": SHELLING, "occurred_on": "2024-11-25"}, published_at="2024-11-25T09:00:00Z")
+NEW = report("obs", "2", "Russian jets struck Saraqib market", {"kind": ("Explosions/Remote violence", "Air/drone strike")}, published_at="2024-11-30T09:00:00Z")
+
+
+def test_expire_drops_events_reports_and_fingerprints_older_than_the_window() -> None:
+    state, _ = run([OLD, NEW])
+
+    kept = expire(state, parse_iso("2024-11-30T10:00:00Z"), WINDOW)
+
+    assert [e.profile.last_activity for e in kept.events.values()] == [
+        int(parse_iso(NEW.published_at or "").timestamp())
+    ]
+    assert list(kept.reports) == [NEW.report_id]
+    assert list(kept.prints) == [NEW.report_id]
+
+
+def test_expire_goes_by_event_time_not_the_wall_clock() -> None:
+    state, _ = run([OLD, NEW])
+
+    assert expire(state, parse_iso("2024-11-26T00:00:00Z"), WINDOW) is state
+
+
+def test_a_report_redelivered_after_its_event_expired_opens_no_duplicate_while_marked() -> None:
+    state, _ = run([OLD])
+    state, _ = run([NEW], state)
+    kept = expire(state, parse_iso("2024-11-30T10:00:00Z"), WINDOW)
+
+    again, events = merge_report(kept, NEW, CELL, NOW)
+
+    assert events == []
+    assert again is kept
+
+
+def test_stream_time_is_the_newest_publication_time_seen() -> None:
+    state, _ = run([NEW, OLD])
+
+    assert stream_time(state) == parse_iso("2024-11-30T09:00:00Z")
