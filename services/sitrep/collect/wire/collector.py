@@ -33,12 +33,12 @@ import hashlib
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sitrep.collect.output import RawItemSink
+from sitrep.collect.output import DeadLetterSender, RawItemSink
 from sitrep.collect.wire.entries import FeedDocument, FeedError, WireEntry
 from sitrep.collect.wire.fetch import PAGE_ACCEPT, FeedFetcher, FetchResult, Validators
 from sitrep.collect.wire.formats import AUTO, parse_feed
@@ -63,7 +63,6 @@ STAGE: Final = "collect_wire"
 DEAD_LETTER_MAX_BYTES: Final = 4 * 1024 * 1024
 POLL_JITTER: Final = 0.1
 
-DeadLetterSender = Callable[[DeadLetter], Awaitable[None]]
 Heartbeat = Callable[[int], None]
 
 

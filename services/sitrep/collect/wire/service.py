@@ -10,59 +10,25 @@ feed given as a file or a URL.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
-from functools import partial
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
-from sitrep.collect.output import JsonlRawItemSink, KafkaRawItemSink, RawItemSink
-from sitrep.collect.wire.collector import STAGE, DeadLetterSender, PollResult, WireCollector
+from sitrep.collect.output import open_raw_output
+from sitrep.collect.wire.collector import STAGE, PollResult, WireCollector
 from sitrep.collect.wire.fetch import FeedFetcher
 from sitrep.collect.wire.items import SOURCE_KIND, feed_slug
 from sitrep.collect.wire.seen import FeedStateStore
-from sitrep.ops.health import Check, OpsServer, kafka_producer_check
-from sitrep.ops.kafka import ensure_topics, make_producer, send_dead_letter
+from sitrep.ops.health import OpsServer
 from sitrep.ops.settings import Settings
-from sitrep.records.topics import DLQ, RAW
 from sitrep.sources import Source, SourceRegistry
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS: Final = 15.0
 STATE_DIR: Final = "wire"
-
-
-@dataclass(slots=True)
-class _Output:
-    sink: RawItemSink
-    dead_letters: DeadLetterSender | None
-    checks: dict[str, Check]
-
-
-@contextlib.asynccontextmanager
-async def _output(settings: Settings, jsonl: str | None) -> AsyncIterator[_Output]:
-    """The sink (JSON lines, or the raw topic with dead letters to the DLQ topic), started."""
-    if jsonl is not None:
-        async with JsonlRawItemSink(jsonl, stage=STAGE) as sink:
-            yield _Output(sink, None, {})
-        return
-    await ensure_topics(settings, (RAW, DLQ))
-    producer = make_producer(settings)
-    await producer.start()
-    try:
-        async with KafkaRawItemSink(
-            settings, stage=STAGE, producer=producer, create_topic=False
-        ) as kafka:
-            yield _Output(
-                kafka,
-                partial(send_dead_letter, producer, settings),
-                {"kafka": kafka_producer_check(producer, kafka.topic)},
-            )
-    finally:
-        await producer.stop()
 
 
 def state_store(settings: Settings) -> FeedStateStore:
@@ -93,7 +59,10 @@ async def run_collector(
 ) -> list[PollResult]:
     """Poll ``feeds`` until ``stop`` is set (or once each with ``once``); returns the results
     of the single pass when ``once``, else an empty list. Raises on Kafka setup failures."""
-    async with make_fetcher(settings) as fetcher, _output(settings, jsonl) as out:
+    async with (
+        make_fetcher(settings) as fetcher,
+        open_raw_output(settings, jsonl, stage=STAGE) as out,
+    ):
         collector = WireCollector(
             feeds,
             fetcher=fetcher,
@@ -159,7 +128,10 @@ async def import_feed(
     Stateless unless ``remember``: every item of the document is delivered at version 0.
     With ``remember`` the pass reads and updates the feed's state like a collector poll.
     """
-    async with make_fetcher(settings) as fetcher, _output(settings, jsonl) as out:
+    async with (
+        make_fetcher(settings) as fetcher,
+        open_raw_output(settings, jsonl, stage=STAGE) as out,
+    ):
         collector = WireCollector(
             [feed],
             fetcher=fetcher,
