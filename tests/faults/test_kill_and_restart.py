@@ -1,0 +1,202 @@
+"""The fault suite: seed uniquely numbered raw items, break things while they flow, count.
+
+On a private broker and a private PostgreSQL (the shared ones serve other tests): while the
+processor and the sink work through the input, SIGKILL the processor, SIGKILL the sink,
+restart the broker, restart PostgreSQL — a supervisor restarts any service that died, as
+Kubernetes would. At the end the database must hold exactly one report per item and exactly
+one event per group of the corpus (nothing missing, nothing twice), every event's revision log
+must be gap-free, and event versions on the events topic never go backwards per key.
+
+Size: ``SITREP_FAULT_ITEMS`` (default 12,000 items = 3,000 events); bounded in time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from sitrep.ops.settings import Secret, Settings
+from sitrep.records import decode_event, encode
+from tests.faults.corpus import expected_groups, items
+from tests.kafkaserver import PrivateKafka
+from tests.pgserver import PrivatePostgres
+from tests.services import ServiceProcess, drain, produce_lines, read_topic
+
+pytestmark = [pytest.mark.integration, pytest.mark.faults]
+
+N_ITEMS = int(os.environ.get("SITREP_FAULT_ITEMS", "12000"))
+DEADLINE_SECONDS = 900
+
+
+class Supervisor:
+    """Keeps one process per command running: restarts it when it died (counts restarts)."""
+
+    def __init__(self, settings: Settings, log_dir: Path, *commands: str) -> None:
+        self.settings = settings
+        self.log_dir = log_dir
+        self.procs = {c: ServiceProcess(settings, c, log_dir=log_dir).start() for c in commands}
+        self.restarts: dict[str, int] = defaultdict(int)
+        self.logs: list[ServiceProcess] = list(self.procs.values())
+
+    def kill(self, command: str) -> None:
+        self.procs[command].kill()
+        self.revive()
+
+    def revive(self) -> None:
+        for command, proc in self.procs.items():
+            if not proc.alive():
+                self.restarts[command] += 1
+                fresh = ServiceProcess(self.settings, command, log_dir=self.log_dir).start()
+                self.procs[command] = fresh
+                self.logs.append(fresh)
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            proc.stop()
+
+    def tail(self) -> str:
+        return "\n".join(f"--- {p.args} {p.log_path}:\n{p.log()[-1500:]}" for p in self.logs)
+
+
+def count_reports(url: str) -> int:
+    try:
+        with psycopg.connect(url, connect_timeout=2) as conn:
+            row = conn.execute("select count(*) from reports").fetchone()
+            return int(row[0]) if row else 0
+    except psycopg.Error:
+        return -1
+
+
+def wait_for(condition: Callable[[], bool], what: str, sup: Supervisor, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        sup.revive()
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}\n{sup.tail()}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def faulted_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("faults")
+    kafka = PrivateKafka(tmp).start()
+    pg = PrivatePostgres().start()
+    prefix = f"f{uuid.uuid4().hex[:10]}"
+    settings = Settings.from_env({}).with_(
+        kafka_bootstrap=kafka.bootstrap,
+        topic_prefix=prefix,
+        group_prefix=prefix,
+        partitions=4,
+        data_dir=str(tmp / "data"),
+        database_url=Secret(pg.url),
+        cluster_window_hours=72.0,
+    )
+    sup: Supervisor | None = None
+    try:
+        asyncio.run(produce_lines(settings, (encode(r) for r in items(N_ITEMS))))
+        sup = Supervisor(settings, tmp / "logs", "process", "sink")
+        started = time.monotonic()
+        progress = lambda share: lambda: count_reports(pg.url) >= share * N_ITEMS  # noqa: E731
+
+        wait_for(progress(0.10), "10% of the reports", sup, 300)
+        sup.kill("process")
+        wait_for(progress(0.30), "30% of the reports", sup, 300)
+        sup.kill("sink")
+        wait_for(progress(0.50), "50% of the reports", sup, 300)
+        kafka.restart()
+        sup.revive()
+        wait_for(progress(0.70), "70% of the reports", sup, 300)
+        pg.restart()
+        sup.revive()
+        remaining = DEADLINE_SECONDS - (time.monotonic() - started)
+        deadline = time.monotonic() + remaining
+        while True:
+            sup.revive()
+            try:
+                drain(settings, 20, N_ITEMS)
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"pipeline never drained\n{sup.tail()}") from None
+        yield {
+            "settings": settings,
+            "url": pg.url,
+            "restarts": dict(sup.restarts),
+            "seconds": time.monotonic() - started,
+            "supervisor": sup,
+        }
+    finally:
+        if sup is not None:
+            sup.stop()
+        pg.cleanup()
+        kafka.destroy()
+
+
+def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return list(conn.execute(sql).fetchall())
+
+
+def test_every_item_is_exactly_one_report(faulted_run: dict[str, Any]) -> None:
+    got = [r[0] for r in rows(faulted_run["url"], "select report_id from reports")]
+    expected = {r.item_id for r in items(N_ITEMS)}
+    assert len(got) == len(set(got)), "a report was written twice"
+    assert set(got) == expected, (
+        f"missing {len(expected - set(got))}, unexpected {len(set(got) - expected)}"
+    )
+
+
+def test_every_group_is_exactly_one_event(faulted_run: dict[str, Any]) -> None:
+    links = rows(faulted_run["url"], "select event_id, report_id from event_reports")
+    by_event: dict[str, set[str]] = defaultdict(set)
+    for event_id, report_id in links:
+        by_event[event_id].add(report_id)
+    got = sorted(sorted(members) for members in by_event.values())
+    want = sorted(sorted(members) for members in expected_groups(N_ITEMS).values())
+    assert len(got) == len(want), f"{len(got)} events for {len(want)} groups"
+    assert got == want
+
+
+def test_no_report_is_linked_twice(faulted_run: dict[str, Any]) -> None:
+    dupes = rows(
+        faulted_run["url"],
+        "select report_id, count(*) from event_reports group by report_id having count(*) > 1",
+    )
+    assert dupes == []
+
+
+def test_revision_logs_have_no_gaps_and_end_at_the_current_version(
+    faulted_run: dict[str, Any],
+) -> None:
+    current = dict(rows(faulted_run["url"], "select event_id, version from events"))
+    revisions: dict[str, list[int]] = defaultdict(list)
+    for event_id, version in rows(
+        faulted_run["url"], "select event_id, version from event_revisions order by 1, 2"
+    ):
+        revisions[event_id].append(version)
+    assert set(revisions) == set(current)
+    for event_id, versions in revisions.items():
+        assert versions == list(range(1, current[event_id] + 1)), (event_id, versions)
+
+
+def test_event_versions_never_go_backwards_on_the_topic(faulted_run: dict[str, Any]) -> None:
+    records = asyncio.run(read_topic(faulted_run["settings"], "events.v1", timeout=60))
+    last: dict[str, int] = {}
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        event = decode_event(record.value)
+        assert event.version >= last.get(event.event_id, 0), event.event_id
+        last[event.event_id] = event.version
+
+
+def test_the_faults_really_happened(faulted_run: dict[str, Any]) -> None:
+    assert faulted_run["restarts"].get("process", 0) >= 1
+    assert faulted_run["restarts"].get("sink", 0) >= 1
