@@ -9,9 +9,11 @@ SITREP := $(VENV)/bin/sitrep
 export SITREP_KAFKA_BOOTSTRAP ?= 127.0.0.1:9092
 export SITREP_KAFKA_PORT ?= $(lastword $(subst :, ,$(SITREP_KAFKA_BOOTSTRAP)))
 export SITREP_TEST_DATABASE_URL ?= postgresql://sitrep:sitrep@127.0.0.1:5432/sitrep
+# helm (built by deploy/tools/install-helm.sh) lives here
+export PATH := $(CURDIR)/.cache/bin:$(PATH)
 
-.PHONY: help venv run stop test test-unit test-integration test-faults lint format eval bench \
-        kafka-up kafka-down pg-up schemas clean
+.PHONY: help venv run stop test test-unit test-faults lint format eval bench \
+        kafka-up kafka-down pg-up schemas tools rules-test helm-lint sample-check clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,6 +70,20 @@ kafka-down: ## stop the local broker
 
 pg-up: ## start the local PostgreSQL (Debian package) and create the test database
 	@bash deploy/tools/pg-up.sh
+
+tools: ## install Prometheus/promtool (Debian package) and build helm (Go module proxy)
+	bash deploy/tools/install-prometheus.sh
+	bash deploy/tools/install-helm.sh
+
+rules-test: ## promtool: check the alert rules and run their unit tests
+	promtool check rules deploy/prometheus/rules/*.yaml
+	promtool test rules deploy/prometheus/tests/*.yaml
+
+helm-lint: ## helm lint --strict on the chart
+	helm lint --strict helm/sitrep
+
+sample-check: venv ## check that the bundled sample is what its source table generates
+	$(PY) samples/syria-2024/build.py --check
 
 schemas: venv ## regenerate schemas/ from the record types
 	$(SITREP) schemas --write

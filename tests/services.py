@@ -42,6 +42,7 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
             "SITREP_CLUSTER_WINDOW_HOURS": str(settings.cluster_window_hours),
             "SITREP_DLQ_WINDOW": str(settings.dlq_window),
             "SITREP_DLQ_MAX_RATIO": str(settings.dlq_max_ratio),
+            "SITREP_DLQ_BREAKER_LINGER_SECONDS": str(settings.dlq_breaker_linger_seconds),
         }
     )
     if settings.database_url:

@@ -169,7 +169,7 @@ def test_processor_stops_when_most_recent_input_is_dead_lettered(
     settings: Settings, tmp_path: Path
 ) -> None:
     """The breaker: 40 garbage records with a window of 20 and a 50% limit stop the worker."""
-    settings = settings.with_(dlq_window=20, dlq_max_ratio=0.5)
+    settings = settings.with_(dlq_window=20, dlq_max_ratio=0.5, dlq_breaker_linger_seconds=0.5)
     asyncio.run(produce_lines(settings, [b"garbage %d" % i for i in range(40)]))
     process = ServiceProcess(settings, "process", log_dir=tmp_path).start()
     try:

@@ -112,6 +112,7 @@ class Settings:
     web_port: int = 6066  # faust's own web server (bound to 127.0.0.1)
     dlq_window: int = 200  # circuit breaker: look at the last N inputs ...
     dlq_max_ratio: float = 0.8  # ... and stop when more than this share was dead-lettered
+    dlq_breaker_linger_seconds: float = 30.0  # stay scrapeable after the breaker opened
     sink_batch_size: int = 500
     sink_batch_seconds: float = 0.2
     cluster_window_hours: float = 72.0
@@ -173,6 +174,7 @@ class Settings:
             web_port=_int(e, "WEB_PORT", 6066),
             dlq_window=_int(e, "DLQ_WINDOW", 200),
             dlq_max_ratio=_float(e, "DLQ_MAX_RATIO", 0.8),
+            dlq_breaker_linger_seconds=_float(e, "DLQ_BREAKER_LINGER_SECONDS", 30.0),
             sink_batch_size=_int(e, "SINK_BATCH_SIZE", 500),
             sink_batch_seconds=_float(e, "SINK_BATCH_SECONDS", 0.2),
             cluster_window_hours=_float(e, "CLUSTER_WINDOW_HOURS", 72.0),

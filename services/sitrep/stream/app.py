@@ -20,6 +20,7 @@ reaches them. Both tables are bounded by event time (``SITREP_CLUSTER_WINDOW_HOU
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import logging
 import time
@@ -63,7 +64,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
     app = faust.App(
         f"{settings.group_prefix}.processor",
-        broker=f"kafka://{settings.kafka_bootstrap}",
+        broker=";".join(f"kafka://{host.strip()}" for host in settings.kafka_bootstrap.split(",")),
         broker_credentials=faust_broker_credentials(settings),
         processing_guarantee="at_least_once",
         store="memory://",
@@ -189,7 +190,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.task
     async def serve_ops() -> None:
-        for name, check in faust_app_checks(app).items():
+        for name, check in faust_app_checks(app, settings).items():
             ops.add_check(name, check)
         await ops.start()
 
@@ -211,6 +212,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         except DlqBreakerOpen as exc:
             metrics.DLQ_BREAKER_OPEN.labels(stage=STAGE).set(1)
             log.critical("dlq circuit breaker open: %s", exc, extra={"stage": STAGE})
+            # stay scrapeable for a while so the breaker alert sees the gauge, then stop
+            await asyncio.sleep(settings.dlq_breaker_linger_seconds)
             await app.crash(exc)
             raise
 
