@@ -10,58 +10,19 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from aiokafka import TopicPartition
-from aiokafka.structs import ConsumerRecord
-from tests.services import ServiceProcess
-from tests.unit.collect.wire.feedserver import WIRE, FeedServer
+from tests.services import ServiceProcess, read_topic
+from tests.unit.collect.wire.feedserver import WIRE, FeedServer, feed_server
 
 from sitrep.collect.wire.service import run_collector
-from sitrep.ops.kafka import make_consumer, topic_partitions
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import decode_raw_item
 from sitrep.records.topics import DLQ, RAW
 from sitrep.sources import Source
 
 pytestmark = pytest.mark.integration
+__all__ = ["feed_server"]  # the local HTTP server fixture
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "raw_item.v1.schema.json"
-
-
-async def read_topic(settings: Settings, suffix: str) -> list[ConsumerRecord[bytes, bytes]]:
-    """Every record on a topic now, from the beginning to the end offsets, in partition order."""
-    topic = settings.topic(suffix)
-    consumer = make_consumer(
-        settings, group=f"{settings.group_prefix}.reader-{time.monotonic_ns()}"
-    )
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in await topic_partitions(settings, topic)]
-        if not tps:
-            return []
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        out: list[ConsumerRecord[bytes, bytes]] = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            positions = [await consumer.position(tp) for tp in tps]
-            if all(pos >= ends[tp] for pos, tp in zip(positions, tps, strict=True)):
-                break
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                out.extend(records)
-        return sorted(out, key=lambda r: (r.partition, r.offset))
-    finally:
-        await consumer.stop()
-
-
-@pytest.fixture
-async def feed_server() -> object:
-    server = FeedServer()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
 
 
 def _feeds(server: FeedServer) -> list[Source]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
+import pytest
 from aiohttp import web
 
 FIXTURES = Path(__file__).resolve().parents[4] / "tests" / "fixtures"
@@ -147,3 +149,14 @@ class FeedServer:
             await response.write(body[start : start + 64 * 1024])
         await response.write_eof()
         return response
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[FeedServer]:
+    """A started :class:`FeedServer`, stopped after the test (import it to use it)."""
+    server = FeedServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
