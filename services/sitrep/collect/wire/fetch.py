@@ -22,7 +22,6 @@ Tests inject the transport (``transport=``) and the sleep function (``sleep=``).
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
@@ -33,6 +32,8 @@ from typing import Final, Literal
 from urllib.parse import urlsplit
 
 import httpx
+
+from sitrep.collect.wire.entries import parse_time
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +98,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    moment = parse_time(value)
+    if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
