@@ -48,6 +48,7 @@ from sitrep.collect.wire.items import (
     content_hash,
     has_content,
     native_id_of,
+    public_url,
     to_raw_item,
 )
 from sitrep.collect.wire.seen import Change, FeedState, FeedStateStore, Sighting
@@ -386,7 +387,12 @@ class WireCollector:
         if health.failing_with != outcome:
             log.warning(
                 "feed failed",
-                extra={"source": feed.id, "url": feed.url, "outcome": outcome, "reason": reason},
+                extra={
+                    "source": feed.id,
+                    "url": public_url(feed.url),
+                    "outcome": outcome,
+                    "reason": reason,
+                },
             )
             health.failing_with = outcome
         if not health.stale and now - health.last_success > self.stale_after:
@@ -395,7 +401,7 @@ class WireCollector:
                 "feed stale: no good fetch for longer than the threshold",
                 extra={
                     "source": feed.id,
-                    "url": feed.url,
+                    "url": public_url(feed.url),
                     "seconds_since_success": round(now - health.last_success),
                     "stale_after": self.stale_after,
                     "reason": reason,
@@ -443,7 +449,7 @@ class WireCollector:
         if health.last_dead_letter == digest:
             return
         cut = len(body) > DEAD_LETTER_MAX_BYTES
-        reason = f"{feed.id} ({url or feed.url}): {error.reason}"
+        reason = f"{feed.id} ({public_url(url or feed.url)}): {error.reason}"
         if cut:
             reason += f" [first {DEAD_LETTER_MAX_BYTES} of {len(body)} bytes kept]"
         letter = DeadLetter(

@@ -3,7 +3,8 @@
 Conventions (the raw-item contract for wire sources):
 
 - ``source_kind = "wire"``; ``source_id`` = the feed id of the sources file (a feed without an
-  entry gets :func:`feed_slug` of its URL or file name);
+  entry gets :func:`feed_slug` of its URL or file name); ``provenance.feed_url`` is the
+  feed's address without credentials (:func:`public_url`);
 - ``native_id`` = the item's GUID (RSS ``guid``, Atom ``id``, ninjs ``uri``, NewsML-G2
   ``guid``), else its link, else ``sha256:`` + its content hash (:func:`native_id_of`);
 - ``version`` = how many times the content changed under the same native id (0 first), kept
@@ -25,6 +26,7 @@ import hashlib
 import re
 from datetime import datetime
 from typing import Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sitrep.collect.wire.entries import FeedFormat, WireEntry
 from sitrep.collect.wire.text import credit_of, find_attribution, find_dateline
@@ -36,6 +38,30 @@ from sitrep.sources import Source
 SOURCE_KIND: Final = "wire"
 _SLUG_CHARS: Final = re.compile(r"[^a-z0-9]+")
 _SLUG_MAX: Final = 60
+_SECRET_PARAM: Final = re.compile(r"key|token|secret|pass|sig|auth|credential", re.IGNORECASE)
+
+
+def public_url(url: str | None) -> str | None:
+    """A feed address fit for records and logs: no ``user:password@``, and the values of
+    query parameters that look like credentials (``apikey``, ``token``, ``sig``...) masked.
+
+    Feed URLs come from the sources file, where a subscription key may sit in the address.
+    """
+    if not url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        masked = [(k, "***" if _SECRET_PARAM.search(k) and v else v) for k, v in pairs]
+        if masked != pairs:
+            query = urlencode(masked, safe="*")
+    if netloc == parts.netloc and query == parts.query:
+        return url
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def content_hash(entry: WireEntry) -> str:
@@ -99,7 +125,7 @@ def to_raw_item(
     )
     lead = text[opening.end :] if opening else text
     provenance = Provenance(
-        feed_url=feed_url,
+        feed_url=public_url(feed_url),
         feed_format=feed_format,
         outlet=feed.outlet or entry.outlet,
         byline=entry.byline,

@@ -348,3 +348,17 @@ async def test_stop_cancels_a_poll_that_is_waiting_on_a_slow_server(
     stop.set()
     await asyncio.wait_for(runner, 10)  # a deadline for a broken stop, not a measurement
     assert harness.items() == []
+
+
+async def test_a_key_in_the_feed_address_never_reaches_the_logs(
+    feed_server: FeedServer, harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed = _feed(feed_server.url("/gone") + "?apikey=s3cr3t-k3y")
+    collector = harness.collector([feed], stale_after=0)
+    with caplog.at_level(logging.DEBUG, logger="sitrep"):
+        await collector.poll(feed)
+    # httpx's own request log is held at WARNING by sitrep.ops.logging.configure_logging
+    ours = [r for r in caplog.records if r.name.startswith("sitrep")]
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in ours)
+    assert "feed failed" in logged
+    assert "s3cr3t-k3y" not in logged

@@ -10,6 +10,7 @@ from sitrep.collect.wire.items import (
     feed_slug,
     has_content,
     native_id_of,
+    public_url,
     to_raw_item,
 )
 from sitrep.records.codec import decode_raw_item, encode
@@ -135,3 +136,13 @@ def test_feed_slug_is_stable_readable_and_bounded() -> None:
     assert len(long) <= 60
     assert long == feed_slug("https://example.org/" + "very-long-path/" * 20)
     assert long != feed_slug("https://example.org/" + "very-long-path/" * 21)
+
+
+def test_feed_url_in_the_record_carries_no_credentials() -> None:
+    feed = Source(
+        id="ap", kind="wire", url="https://user:pw@api.example.org/feed?apikey=s3cr3t&q=syria"
+    )
+    item = _item(WireEntry(guid="g", title="t"), feed=feed, feed_url=feed.url)
+    assert item.provenance.feed_url == "https://api.example.org/feed?apikey=***&q=syria"
+    assert "s3cr3t" not in item.provenance.feed_url
+    assert public_url("https://example.org/rss?lang=ar") == "https://example.org/rss?lang=ar"
