@@ -92,7 +92,9 @@ def feed_slug(address: str) -> str:
 
     ``https://www.example.org/rss/world?lang=ar`` -> ``www-example-org-rss-world-lang-ar``;
     long addresses are cut and end in 8 hex digits of their SHA-256, so two never collide.
+    Credentials in the address (:func:`public_url`) never reach the slug.
     """
+    address = public_url(address) or address
     lowered = address.lower().split("://", 1)[-1]
     slug = _SLUG_CHARS.sub("-", lowered).strip("-") or "feed"
     if len(slug) > _SLUG_MAX:

@@ -146,3 +146,7 @@ def test_feed_url_in_the_record_carries_no_credentials() -> None:
     assert item.provenance.feed_url == "https://api.example.org/feed?apikey=***&q=syria"
     assert "s3cr3t" not in item.provenance.feed_url
     assert public_url("https://example.org/rss?lang=ar") == "https://example.org/rss?lang=ar"
+
+
+def test_feed_slug_never_contains_a_key_from_the_address() -> None:
+    assert feed_slug("https://api.example.org/feed?apikey=s3cr3t") == "api-example-org-feed-apikey"
