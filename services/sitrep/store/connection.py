@@ -15,6 +15,7 @@ The thin I/O layer under :class:`~sitrep.store.database.Store`. It knows three t
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ import psycopg
 from sitrep.ops.logging import register_secret
 from sitrep.ops.settings import Settings
 from sitrep.store.rows import Row, SqlValue
-from sitrep.store.sql import Dialect
+from sitrep.store.sql import BulkStatement, Dialect, insert_sql
 
 Failure = Literal["rejected", "unavailable"]
 
@@ -151,8 +152,26 @@ class Connection:
     def executemany(self, sql: str, rows: Sequence[Row]) -> None:
         raise NotImplementedError
 
-    def upsert_returning(self, sql: str, rows: Sequence[Row]) -> list[Any]:
-        """Run an ``INSERT ... RETURNING x`` once per row; the ``x`` of every row it returned."""
+    def bulk(self, statement: BulkStatement, rows: Sequence[Row]) -> list[Any]:
+        """Write ``rows`` with as few statements as the parameter limit allows; returns the
+        first column of every row the statement returned (``RETURNING``), in no set order."""
+        out: list[Any] = []
+        step = statement.rows_per_statement
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            params = [value for row in chunk for value in row]
+            out.extend(row[0] for row in self._execute_bulk(statement.sql(len(chunk)), params))
+        return out
+
+    def _execute_bulk(self, sql: str, params: list[SqlValue]) -> list[tuple[Any, ...]]:
+        return self.execute(sql, params)
+
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
+        """Run ``sql``, whose one parameter is a set of ids (``= ANY(%s)`` / ``json_each(?)``)."""
+        raise NotImplementedError
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Insert many rows at once (PostgreSQL: ``COPY``; SQLite: ``executemany``)."""
         raise NotImplementedError
 
     def script(self, sql: str) -> None:
@@ -223,13 +242,12 @@ class SqliteConnection(Connection):
         if rows:
             self._conn.executemany(sql, rows)
 
-    def upsert_returning(self, sql: str, rows: Sequence[Row]) -> list[Any]:
-        out: list[Any] = []
-        for row in rows:
-            found = self._conn.execute(sql, row).fetchone()
-            if found is not None:
-                out.append(found[0])
-        return out
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
+        if ids:
+            self._conn.execute(sql, (json.dumps(list(ids)),))
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        self.executemany(insert_sql("sqlite", table, columns), rows)
 
     def script(self, sql: str) -> None:
         for statement in split_sqlite_script(sql):
@@ -273,17 +291,24 @@ class PostgresConnection(Connection):
             with self._conn.cursor() as cur:
                 cur.executemany(sql, rows)
 
-    def upsert_returning(self, sql: str, rows: Sequence[Row]) -> list[Any]:
-        out: list[Any] = []
+    def _execute_bulk(self, sql: str, params: list[SqlValue]) -> list[tuple[Any, ...]]:
+        with psycopg.RawCursor(self._conn) as cur:
+            cur.execute(sql, params)
+            return cur.fetchall() if cur.description else []
+
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
+        if ids:
+            self._conn.execute(sql, (list(ids),))
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
         if not rows:
-            return out
-        with self._conn.cursor() as cur:
-            cur.executemany(sql, rows, returning=True)
-            while True:
-                out.extend(row[0] for row in cur.fetchall())
-                if not cur.nextset():
-                    break
-        return out
+            return
+        with (
+            self._conn.cursor() as cur,
+            cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
 
     def script(self, sql: str) -> None:
         self._conn.execute(sql)

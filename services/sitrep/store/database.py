@@ -34,12 +34,14 @@ from sitrep.store.connection import (
 from sitrep.store.migrations import Migration, latest_version, migrate, schema_version
 from sitrep.store.queries import EventQuery, FoundEvent, select_events, within_radius
 from sitrep.store.rows import (
+    ACTOR_COLUMNS,
+    LINK_COLUMNS,
     actor_rows,
     event_row,
     link_rows,
     registry_source_row,
     report_row,
-    report_source_row,
+    report_source_rows,
     revision_row,
 )
 from sitrep.store.sink import Write, event_versions, phases, reports_of
@@ -182,24 +184,25 @@ class Store:
             if phase.event_removals:
                 conn.executemany(st.delete_event, [(i,) for i in phase.event_removals])
             if phase.events:
-                candidates = list(phase.events.values())
-                won = set(
-                    conn.upsert_returning(st.upsert_event, [event_row(e) for e in candidates])
-                )
+                # sorted: every writer locks rows in the same order
+                candidates = sorted(phase.events.values(), key=lambda e: e.event_id)
+                won = set(conn.bulk(st.upsert_events, [event_row(e) for e in candidates]))
                 current = [e for e in candidates if e.event_id in won]
-                ids = [(e.event_id,) for e in current]
-                conn.executemany(st.delete_actors, ids)
-                conn.executemany(st.delete_links, ids)
-                conn.executemany(st.insert_actor, [r for e in current for r in actor_rows(e)])
-                conn.executemany(st.insert_link, [r for e in current for r in link_rows(e)])
+                ids = [e.event_id for e in current]
+                conn.execute_for_ids(st.delete_actors_of, ids)
+                conn.execute_for_ids(st.delete_links_of, ids)
+                actors = [r for e in current for r in actor_rows(e)]
+                conn.insert_rows("event_actors", ACTOR_COLUMNS, actors)
+                conn.insert_rows(
+                    "event_reports", LINK_COLUMNS, [r for e in current for r in link_rows(e)]
+                )
             if phase.report_removals:
                 conn.executemany(st.tombstone_report, [(i,) for i in phase.report_removals])
             if phase.reports:
-                conn.executemany(st.upsert_report, [report_row(r) for r in phase.reports.values()])
-        conn.executemany(st.insert_revision, [revision_row(e) for e in event_versions(writes)])
-        conn.executemany(
-            st.upsert_report_source, [report_source_row(r) for r in reports_of(writes)]
-        )
+                reports = sorted(phase.reports.values(), key=lambda r: r.report_id)
+                conn.bulk(st.upsert_reports, [report_row(r) for r in reports])
+        conn.bulk(st.insert_revisions, [revision_row(e) for e in event_versions(writes)])
+        conn.bulk(st.upsert_report_sources, report_source_rows(reports_of(writes)))
 
     def register_sources(self, sources: Sequence[Source]) -> None:
         """Upsert the sources file's entries (role, side, outlet, channel, URL) in one transaction."""
@@ -208,7 +211,7 @@ class Store:
         def work(conn: Connection) -> None:
             conn.begin()
             try:
-                conn.executemany(self._statements.upsert_registry_source, rows)
+                conn.bulk(self._statements.upsert_registry_sources, rows)
                 conn.commit()
             except BaseException:
                 conn.rollback_quietly()

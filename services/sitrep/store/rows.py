@@ -10,10 +10,12 @@ accept and reject the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Final
 
 from sitrep.records.codec import encode
 from sitrep.records.model import Event, Report
+from sitrep.records.times import parse_iso
 from sitrep.sources import Source
 
 SqlValue = str | int | float | bool | None
@@ -247,20 +249,49 @@ def report_row(report: Report) -> Row:
     )
 
 
-def report_source_row(report: Report) -> Row:
-    """The ``sources`` row a report implies (role, side and outlet as the processor saw them)."""
-    return (
-        report.source_kind,
-        report.source_id,
-        report.source_role,
-        report.source_side,
-        report.outlet,
-        None,
-        None,
-        None,
-        report.collected_at,
-        report.collected_at,
-    )
+def _moment(text: str) -> tuple[int, float | str]:
+    try:
+        return (0, parse_iso(text).timestamp())
+    except ValueError:
+        return (1, text)  # not a time: the database rejects the report; keep the order total
+
+
+def report_source_rows(reports: Iterable[Report]) -> list[Row]:
+    """One ``sources`` row per source of ``reports``, sorted by key.
+
+    Role, side and outlet come from the source's most recently collected report; the report
+    times span the earliest and latest ``collected_at``. Sorting gives concurrent sinks one lock
+    order on the shared ``sources`` rows (no deadlocks between them).
+    """
+    spans: dict[tuple[str, str], tuple[Report, Report, Report]] = {}
+    for report in reports:
+        key = (report.source_kind, report.source_id)
+        held = spans.get(key)
+        if held is None:
+            spans[key] = (report, report, report)
+            continue
+        first, last, latest = held
+        at = _moment(report.collected_at)
+        spans[key] = (
+            report if at < _moment(first.collected_at) else first,
+            report if at > _moment(last.collected_at) else last,
+            report if at >= _moment(latest.collected_at) else latest,
+        )
+    return [
+        (
+            kind,
+            source_id,
+            latest.source_role,
+            latest.source_side,
+            latest.outlet,
+            None,
+            None,
+            None,
+            first.collected_at,
+            last.collected_at,
+        )
+        for (kind, source_id), (first, last, latest) in sorted(spans.items())
+    ]
 
 
 def registry_source_row(source: Source) -> Row:

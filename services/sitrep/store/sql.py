@@ -1,14 +1,17 @@
 """The SQL the sink writes with, generated once per dialect from the column lists in ``rows``.
 
 Pure code: strings only. Both dialects use the same statements except for placeholders
-(``?`` / ``%s``), the clock expression and JSON editing; the version checks are identical:
+(``?`` / ``%s``), the clock expression, id sets and JSON editing. Upserts and inserts are
+:class:`BulkStatement`: one statement writes many rows. The version checks are identical:
 
 - an event row is replaced only by a strictly higher version (``WHERE events.version <
   excluded.version``), and the statement returns the ids it inserted or replaced, so the
   actors and report links are rewritten exactly for the events whose current version changed;
 - a report row is replaced by a higher version, or by a tombstone (``deleted``) of the same
   version; a deleted report is never brought back by a lower or equal version;
-- a revision is inserted once per ``(event_id, version)`` and never changed.
+- a revision is inserted once per ``(event_id, version)`` and never changed;
+- the actors and report links of the events whose row changed are deleted as one set and
+  inserted in bulk (``COPY`` on PostgreSQL, see :meth:`Connection.insert_rows`).
 """
 
 # ruff: noqa: S608 - SQL text is built from constant table and column names; values are bound
@@ -20,9 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from sitrep.store.rows import (
-    ACTOR_COLUMNS,
     EVENT_COLUMNS,
-    LINK_COLUMNS,
     REPORT_COLUMNS,
     REVISION_COLUMNS,
     SOURCE_COLUMNS,
@@ -40,7 +41,8 @@ def now_sql(dialect: Dialect) -> str:
     return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" if dialect == "sqlite" else "now()"
 
 
-def _insert(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
+def insert_sql(dialect: Dialect, table: str, columns: Sequence[str]) -> str:
+    """A plain one-row ``INSERT`` into ``table``."""
     marks = ", ".join(placeholder(dialect) for _ in columns)
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
@@ -49,26 +51,69 @@ def _set_all(columns: Sequence[str], keys: Sequence[str]) -> str:
     return ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
 
 
+# bound parameters per statement: below SQLite's 32766 and PostgreSQL's 65535
+MAX_PARAMETERS = 30000
+
+
+@dataclass(frozen=True, slots=True)
+class BulkStatement:
+    """One ``INSERT`` for many rows: ``head``, then N value tuples, then ``tail``.
+
+    The rows of one statement must have distinct keys: PostgreSQL refuses to let one
+    ``INSERT ... ON CONFLICT DO UPDATE`` touch a row twice (the sink's phases guarantee it).
+    """
+
+    head: str
+    tail: str
+    width: int
+    dialect: Dialect
+
+    def sql(self, rows: int) -> str:
+        """The statement for ``rows`` rows. PostgreSQL gets numbered ``$n`` placeholders (run
+        it with a raw cursor: no client-side rewriting of a statement with thousands of them)."""
+        if self.dialect == "sqlite":
+            one = "(" + ", ".join("?" * self.width) + ")"
+            return self.head + ", ".join([one] * rows) + self.tail
+        tuples = (
+            "(" + ", ".join(f"${r * self.width + c + 1}" for c in range(self.width)) + ")"
+            for r in range(rows)
+        )
+        return self.head + ", ".join(tuples) + self.tail
+
+    @property
+    def rows_per_statement(self) -> int:
+        return max(1, MAX_PARAMETERS // self.width)
+
+
+def _bulk(dialect: Dialect, table: str, columns: Sequence[str], tail: str) -> BulkStatement:
+    return BulkStatement(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ",
+        tail,
+        len(columns),
+        dialect,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Statements:
     """Every write statement of one dialect."""
 
-    upsert_event: str
-    insert_revision: str
+    upsert_events: BulkStatement  # returns the event_id of every row inserted or replaced
+    insert_revisions: BulkStatement
     delete_event: str
-    delete_actors: str
-    insert_actor: str
-    delete_links: str
-    insert_link: str
-    upsert_report: str
+    delete_actors_of: str  # takes one parameter: the event ids (see Connection.execute_for_ids)
+    delete_links_of: str
+    upsert_reports: BulkStatement
     tombstone_report: str
-    upsert_report_source: str
-    upsert_registry_source: str
+    upsert_report_sources: BulkStatement
+    upsert_registry_sources: BulkStatement
 
 
 def statements(dialect: Dialect) -> Statements:
     p = placeholder(dialect)
     now = now_sql(dialect)
+    # a set of ids as ONE parameter: a text[] on PostgreSQL, a JSON array on SQLite
+    in_ids = "= ANY(%s)" if dialect == "postgres" else "IN (SELECT value FROM json_each(?))"
     if dialect == "postgres":
         tombstone_record = "jsonb_set(jsonb_set(record, '{deleted}', 'true'), '{text}', '\"\"')"
         first = "LEAST(sources.first_report_at, excluded.first_report_at)"
@@ -86,45 +131,53 @@ def statements(dialect: Dialect) -> Statements:
             " ELSE sources.last_report_at END"
         )
     return Statements(
-        upsert_event=(
-            f"{_insert(dialect, 'events', EVENT_COLUMNS)}"
+        upsert_events=_bulk(
+            dialect,
+            "events",
+            EVENT_COLUMNS,
             f" ON CONFLICT (event_id) DO UPDATE SET {_set_all(EVENT_COLUMNS, ('event_id',))},"
             f" written_at = {now}"
             " WHERE events.version < excluded.version"
-            " RETURNING event_id"
+            " RETURNING event_id",
         ),
-        insert_revision=(
-            f"{_insert(dialect, 'event_revisions', REVISION_COLUMNS)}"
-            " ON CONFLICT (event_id, version) DO NOTHING"
+        insert_revisions=_bulk(
+            dialect,
+            "event_revisions",
+            REVISION_COLUMNS,
+            " ON CONFLICT (event_id, version) DO NOTHING",
         ),
         delete_event=f"DELETE FROM events WHERE event_id = {p}",
-        delete_actors=f"DELETE FROM event_actors WHERE event_id = {p}",
-        insert_actor=_insert(dialect, "event_actors", ACTOR_COLUMNS),
-        delete_links=f"DELETE FROM event_reports WHERE event_id = {p}",
-        insert_link=_insert(dialect, "event_reports", LINK_COLUMNS),
-        upsert_report=(
-            f"{_insert(dialect, 'reports', REPORT_COLUMNS)}"
+        delete_actors_of=f"DELETE FROM event_actors WHERE event_id {in_ids}",
+        delete_links_of=f"DELETE FROM event_reports WHERE event_id {in_ids}",
+        upsert_reports=_bulk(
+            dialect,
+            "reports",
+            REPORT_COLUMNS,
             f" ON CONFLICT (report_id) DO UPDATE SET {_set_all(REPORT_COLUMNS, ('report_id',))},"
             f" written_at = {now}"
             " WHERE reports.version < excluded.version"
             " OR (excluded.deleted AND NOT reports.deleted"
-            " AND reports.version <= excluded.version)"
+            " AND reports.version <= excluded.version)",
         ),
         tombstone_report=(
             f"UPDATE reports SET deleted = TRUE, text = '', record = {tombstone_record},"
             f" written_at = {now} WHERE report_id = {p} AND NOT deleted"
         ),
-        upsert_report_source=(
-            f"{_insert(dialect, 'sources', SOURCE_COLUMNS)}"
+        upsert_report_sources=_bulk(
+            dialect,
+            "sources",
+            SOURCE_COLUMNS,
             " ON CONFLICT (source_kind, source_id) DO UPDATE SET role = excluded.role,"
             " side = COALESCE(excluded.side, sources.side),"
             " outlet = COALESCE(excluded.outlet, sources.outlet),"
-            f" first_report_at = {first}, last_report_at = {last}, updated_at = {now}"
+            f" first_report_at = {first}, last_report_at = {last}, updated_at = {now}",
         ),
-        upsert_registry_source=(
-            f"{_insert(dialect, 'sources', SOURCE_COLUMNS)}"
+        upsert_registry_sources=_bulk(
+            dialect,
+            "sources",
+            SOURCE_COLUMNS,
             " ON CONFLICT (source_kind, source_id) DO UPDATE SET role = excluded.role,"
             " side = excluded.side, outlet = excluded.outlet, language = excluded.language,"
-            f" channel = excluded.channel, url = excluded.url, updated_at = {now}"
+            f" channel = excluded.channel, url = excluded.url, updated_at = {now}",
         ),
     )
