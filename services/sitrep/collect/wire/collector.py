@@ -53,6 +53,7 @@ from sitrep.collect.wire.items import (
 )
 from sitrep.collect.wire.seen import Change, FeedState, FeedStateStore, Sighting
 from sitrep.ops import metrics
+from sitrep.records.codec import encode
 from sitrep.records.dlq import DeadLetter
 from sitrep.records.model import RawItem
 from sitrep.records.times import parse_iso
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 
 STAGE: Final = "collect_wire"
 DEAD_LETTER_MAX_BYTES: Final = 4 * 1024 * 1024
+MAX_ITEM_BYTES: Final = 1024 * 1024
+"""A raw item larger than this (encoded) is dead-lettered instead of produced: no news story is
+that long, and one oversized record must not block its feed's every later poll."""
 POLL_JITTER: Final = 0.1
 
 Heartbeat = Callable[[int], None]
@@ -299,19 +303,45 @@ class WireCollector:
                 budget -= 1
                 article = await self._article_text(feed, entry)
                 delivery.full_texts += article is not None
-            delivery.items.append(
-                to_raw_item(
-                    entry,
-                    feed=feed,
-                    feed_format=document.format,
-                    feed_url=feed.url or url,
-                    native_id=change.sighting.native_id,
-                    version=change.version,
-                    collected_at=collected_at,
-                    full_text=article,
-                )
+            item = to_raw_item(
+                entry,
+                feed=feed,
+                feed_format=document.format,
+                feed_url=feed.url or url,
+                native_id=change.sighting.native_id,
+                version=change.version,
+                collected_at=collected_at,
+                full_text=article,
             )
+            encoded = encode(item)
+            if len(encoded) > MAX_ITEM_BYTES:
+                # remembered as delivered (so it is not retried) but sent to the DLQ instead
+                await self._dead_letter_item(feed, item, encoded)
+                continue
+            delivery.items.append(item)
         return delivery
+
+    async def _dead_letter_item(self, feed: Source, item: RawItem, encoded: bytes) -> None:
+        reason = (
+            f"{feed.id}: raw item {item.item_id} v{item.version} is {len(encoded)} bytes, over "
+            f"the {MAX_ITEM_BYTES}-byte limit for one item"
+        )
+        log.warning(
+            "raw item too large; dead-lettered", extra={"source": feed.id, "reason": reason}
+        )
+        if self.dead_letters is None:
+            return
+        letter = DeadLetter(
+            stage=STAGE,
+            error_class="item_too_large",
+            error=reason,
+            value=encoded[:DEAD_LETTER_MAX_BYTES],
+            key=feed.id.encode("utf-8"),
+        )
+        try:
+            await self.dead_letters(letter)
+        except Exception:  # the DLQ is best effort here too
+            log.exception("could not dead-letter a raw item", extra={"source": feed.id})
 
     async def _article_text(self, feed: Source, entry: WireEntry) -> str | None:
         """The article page's main text when it is better than the feed's summary."""

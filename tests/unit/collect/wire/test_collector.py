@@ -362,3 +362,24 @@ async def test_a_key_in_the_feed_address_never_reaches_the_logs(
     logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in ours)
     assert "feed failed" in logged
     assert "s3cr3t-k3y" not in logged
+
+
+async def test_an_oversized_item_is_dead_lettered_and_does_not_block_its_feed(
+    feed_server: FeedServer, harness: Harness
+) -> None:
+    huge = "x" * (1100 * 1024)
+    body = (
+        '<rss version="2.0"><channel><title>c</title>'
+        '<item><guid isPermaLink="false">small</guid><title>Small</title><description>fine</description></item>'
+        f'<item><guid isPermaLink="false">huge</guid><title>Huge</title><description>{huge}</description></item>'
+        "</channel></rss>"
+    ).encode()
+    feed = _feed(feed_server.script("/rss", Reply(body=body)))
+    collector = harness.collector([feed])
+    first = await collector.poll(feed)
+    second = await collector.poll(feed)
+    assert (first.outcome, second.outcome, second.unchanged) == ("ok", "ok", 2)
+    assert [i.native_id for i in harness.items()] == ["small"]
+    (letter,) = harness.letters
+    assert letter.error_class == "item_too_large"
+    assert decode_raw_item(letter.value).native_id == "huge"
