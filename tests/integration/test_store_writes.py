@@ -23,7 +23,9 @@ from tests.unit.store.samples import (
 )
 
 from sitrep.ops.settings import Secret, Settings
+from sitrep.records.codec import decode_report, encode
 from sitrep.records.model import Actor, Corroboration
+from sitrep.sources import Source
 from sitrep.store.connection import DatabaseUnavailable, connect, database_target
 from sitrep.store.database import Store
 from sitrep.store.sink import ConsumedRecord, Sink, Write
@@ -264,3 +266,39 @@ def test_migrations_on_postgres_record_their_checksums(postgres_url: str) -> Non
         ).fetchall()
     assert row == (1, "0001_initial.sql", 64)
     store.close()
+
+
+def test_a_batch_larger_than_one_statement_is_written_whole(store: Store) -> None:
+    many = [event(event_id=f"ev-{n:016x}", version=2) for n in range(2100)]
+    assert store.write(writes(*(consumed(e, n) for n, e in enumerate(many)))).rejected == ()
+    assert rows(store, "SELECT count(*), min(version) FROM events") == [(2100, 2)]
+    assert rows(store, "SELECT count(*) FROM event_reports") == [(2100,)]
+    assert rows(store, "SELECT count(*) FROM event_revisions") == [(2100,)]
+
+
+def test_kafka_tombstone_on_a_report_marks_its_record_deleted(store: Store) -> None:
+    store.write(writes(consumed(report(version=1), 0)))
+    store.write(writes(ConsumedRecord(REPORTS_TOPIC, 0, 1, b"telegram:militaryops:101", None)))
+    (record,) = rows(store, "SELECT record FROM reports")
+    stored = decode_report(record[0] if isinstance(record[0], str) else encode(record[0]))
+    assert (stored.deleted, stored.text, stored.version) == (True, "", 1)
+
+
+def test_sources_file_entries_are_recorded_and_kept_by_reports(store: Store) -> None:
+    store.register_sources(
+        [
+            Source(
+                "militaryops",
+                "telegram",
+                role="party",
+                side="opposition",
+                channel="@MilitaryOps",
+                outlet="Military Operations Command",
+                language="ar",
+            )
+        ]
+    )
+    store.write(writes(consumed(report())))
+    assert rows(store, "SELECT source_id, channel, language, role FROM sources") == [
+        ("militaryops", "@MilitaryOps", "ar", "party")
+    ]
