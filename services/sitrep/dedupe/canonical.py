@@ -38,6 +38,7 @@ class Profile:
     ``day`` is ``occurred_on`` as a proleptic ordinal; ``first_activity`` / ``last_activity``
     the earliest and latest publication time of any member (epoch seconds);
     ``active_reports`` the report ids of active members (a report never joins an event twice).
+    Collections are tuples, not sets: they are tiny, and an open event is kept for days.
     """
 
     event_type: str
@@ -47,13 +48,13 @@ class Profile:
     time_precision: int
     location: Location | None
     actors: tuple[Actor, ...]
-    actor_names: frozenset[str]
-    actor_inters: frozenset[int]
+    actor_names: tuple[str, ...]
+    actor_inters: tuple[int, ...]
     fatalities: int
     claimed_by: tuple[str, ...]
     first_activity: int
     last_activity: int
-    active_reports: frozenset[str]
+    active_reports: tuple[str, ...]
 
 
 def voting_members(members: Sequence[Member]) -> Sequence[Member]:
@@ -138,13 +139,13 @@ def profile(members: Sequence[Member]) -> Profile:
         time_precision=min(m.candidate.time_precision for m in voters),
         location=_location(voters),
         actors=actors,
-        actor_names=frozenset(a.name for a in actors),
-        actor_inters=frozenset(a.inter for a in actors),
+        actor_names=tuple(a.name for a in actors),
+        actor_inters=tuple(dict.fromkeys(a.inter for a in actors)),
         fatalities=_fatalities(voters),
         claimed_by=tuple(
             sorted({m.candidate.claimed_by for m in voters if m.affirms and m.candidate.claimed_by})
         ),
         first_activity=min(m.activity for m in members),
         last_activity=max(m.activity for m in members),
-        active_reports=frozenset(m.report_id for m in active),
+        active_reports=tuple(dict.fromkeys(m.report_id for m in active)),
     )

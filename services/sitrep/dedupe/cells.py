@@ -12,6 +12,7 @@ without a place. Two candidates can only merge when they share a cell, so:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from typing import Final
 
@@ -21,14 +22,15 @@ NO_PLACE: Final = "*"
 
 
 def place_cell(location: Location | None) -> str:
-    """The cell of a candidate's location (see the module docstring for the three shapes)."""
+    """The cell of a candidate's location (see the module docstring for the three shapes).
+    Interned: state keeps one string per cell however many reports point to it."""
     if location is None:
         return NO_PLACE
     country = (location.country_code or location.country).strip().upper()
     if not country:
         return NO_PLACE
     admin1 = (location.admin1 or "").strip()
-    return f"{country}:{admin1 or '*'}"
+    return sys.intern(f"{country}:{admin1 or '*'}")
 
 
 def report_cells(report: Report, previous: Iterable[str] = ()) -> tuple[str, ...]:

@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
+from typing import Final
 
 from sitrep.dedupe import copies
 from sitrep.dedupe.cells import place_cell
@@ -50,6 +51,9 @@ from sitrep.records.codec import encode
 from sitrep.records.model import Event, EventCandidate, MergeReason, Report
 from sitrep.records.times import parse_iso, to_iso
 
+SEED: Final = MergeReason("seed")
+"""The reason of the member that opened an event."""
+
 
 def event_id_for(candidate_id: str, report_version: int) -> str:
     """The id of the event a candidate seeds: ``"ev-"`` + 16 hex digits, deterministic."""
@@ -57,7 +61,7 @@ def event_id_for(candidate_id: str, report_version: int) -> str:
     return f"ev-{digest.hexdigest()}"
 
 
-def render(event: OpenEvent, updated_at: str) -> Event:
+def render(event: OpenEvent, version: int, updated_at: str) -> Event:
     """The :class:`Event` record of an open event (links of active members, in arrival order)."""
     p = event.profile
     members = event.members
@@ -65,7 +69,7 @@ def render(event: OpenEvent, updated_at: str) -> Event:
     last = max(members, key=lambda m: m.activity)
     return Event(
         event_id=event.event_id,
-        version=event.version,
+        version=version,
         event_type=p.event_type,
         sub_event_type=p.sub_event_type,
         occurred_on=p.occurred_on,
@@ -83,14 +87,16 @@ def render(event: OpenEvent, updated_at: str) -> Event:
     )
 
 
-def content_digest(event: Event) -> int:
-    """A 64-bit digest of an event's content, ignoring ``version`` and ``updated_at``."""
-    data = encode(replace(event, version=0, updated_at=""))
-    return int.from_bytes(blake2b(data, digest_size=8).digest(), "big")
+def content_digest(draft: Event) -> int:
+    """A 64-bit digest of what an event says: ``draft`` rendered with version 0 and an empty
+    ``updated_at``, so that only content changes the digest."""
+    return int.from_bytes(blake2b(encode(draft), digest_size=8).digest(), "big")
 
 
 @dataclass(frozen=True, slots=True)
 class _Origin:
+    """The earlier report a copy repeats: its id, its voice, how it was found."""
+
     report_id: str
     voice: str
     rule: str
@@ -100,10 +106,12 @@ class _Origin:
 def _find_copy_origin(
     prints: Mapping[str, TextPrint], report: Report, fingerprint: int, exact: bool
 ) -> _Origin | None:
-    """The report ``report`` copies, if this cell has seen it (forward header first)."""
+    """The report of this cell that ``report`` copies: the one its forward header names, else
+    the first one seen with a near-identical text. Rule ``forward`` (the report's
+    ``copy_reason``) when the report says it is a copy, ``repost`` when only its text does."""
+    rule = (report.copy_reason or "forward") if report.origin_id is not None else "repost"
     if report.origin_id is not None and report.origin_id in prints:
         origin = prints[report.origin_id]
-        rule = report.copy_reason or "forward"
         return _Origin(
             report.origin_id, origin.voice, rule, copies.similarity(fingerprint, origin.fingerprint)
         )
@@ -114,10 +122,10 @@ def _find_copy_origin(
             continue
         if exact or seen.exact:
             if fingerprint == seen.fingerprint:
-                return _Origin(report_id, seen.voice, "repost", 1.0)
+                return _Origin(report_id, seen.voice, rule, 1.0)
         elif copies.distance(fingerprint, seen.fingerprint) <= copies.COPY_MAX_DISTANCE:
             return _Origin(
-                report_id, seen.voice, "repost", copies.similarity(fingerprint, seen.fingerprint)
+                report_id, seen.voice, rule, copies.similarity(fingerprint, seen.fingerprint)
             )
     return None
 
@@ -147,6 +155,104 @@ def _withdrawn(members: Iterable[Member], report_id: str) -> tuple[Member, ...]:
     )
 
 
+def _joined(members: tuple[Member, ...], member: Member) -> tuple[Member, ...]:
+    """``members`` with ``member`` added. An edit of a report whose candidate was here takes
+    its predecessor's place and reason (it is still here for the same reason), so an edit that
+    changes nothing leaves the event as it was; other members of the report leave."""
+    out: list[Member] = []
+    placed = False
+    for m in members:
+        if m.report_id != member.report_id:
+            out.append(m)
+        elif not placed and m.candidate.candidate_id == member.candidate.candidate_id:
+            out.append(replace(member, reason=m.reason))
+            placed = True
+    if not placed:
+        out.append(member)
+    return tuple(out)
+
+
+def _stored(candidate: EventCandidate) -> EventCandidate:
+    """The candidate as state keeps it: without its evidence snippet (events do not show it)."""
+    if not candidate.evidence:
+        return candidate
+    c = candidate
+    return EventCandidate(
+        c.candidate_id,
+        c.event_type,
+        c.sub_event_type,
+        c.occurred_on,
+        c.time_precision,
+        c.location,
+        c.actors,
+        c.fatalities,
+        c.claim_status,
+        c.claimed_by,
+        c.stance,
+        c.salience,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Speaker:
+    """Who a report speaks for: its voice, the report it copies, the copy's origin here."""
+
+    voice: str
+    copy_of: str | None
+    origin: _Origin | None
+
+
+def _speaker(report: Report, origin: _Origin | None) -> _Speaker:
+    # A forward header is the authority on what was copied; the text match on whose voice.
+    copy_of = report.origin_id or (origin.report_id if origin is not None else None)
+    if origin is not None:
+        voice = origin.voice
+    elif report.origin_id is not None:
+        voice = origin_voice(report.origin_id)
+    else:
+        voice = source_voice(report.source_kind, report.source_id)
+    return _Speaker(voice, copy_of, origin)
+
+
+def _place(
+    events: Mapping[str, OpenEvent],
+    index: Mapping[str, tuple[str, ...]],
+    touched: Iterable[str],
+    candidate: EventCandidate,
+    *,
+    report: Report,
+    activity: int,
+    speaker: _Speaker,
+) -> tuple[str, MergeReason] | None:
+    """The open event ``candidate`` joins and why, or ``None`` when it seeds a new one."""
+    origin = speaker.origin
+    if origin is not None:
+        holding = [e for e, ev in events.items() if origin.report_id in ev.profile.active_reports]
+        found = _best(events, holding, candidate, activity, report.report_id)
+        if found is not None:
+            event_id, fit = found
+            return event_id, MergeReason(
+                origin.rule,
+                round(origin.similarity, 4),
+                fit.distance_km,
+                fit.time_gap_hours,
+                fit.shared_actors,
+            )
+    searched = dict.fromkeys(
+        e
+        for family in families_to_search(candidate.event_type, candidate.sub_event_type)
+        for e in index.get(family, ())
+    )
+    searched.update(dict.fromkeys(touched))
+    found = _best(events, searched, candidate, activity, report.report_id)
+    if found is None or found[1].score < MERGE_THRESHOLD:
+        return None
+    event_id, fit = found
+    return event_id, MergeReason(
+        "same_event", fit.score, fit.distance_km, fit.time_gap_hours, fit.shared_actors
+    )
+
+
 def merge_report(
     state: CellState | None, report: Report, cell: str, now: datetime
 ) -> tuple[CellState, list[Event]]:
@@ -168,8 +274,8 @@ def merge_report(
     activity = int(parse_iso(published_at).timestamp())
 
     events: dict[str, OpenEvent] = dict(state.events)
-    changed: dict[str, None] = {}
-    if mark is not None:
+    touched: dict[str, None] = {}
+    if mark is not None:  # a new version or a deletion: the old candidates leave
         for event_id, event in state.events.items():
             if report.report_id in event.profile.active_reports:
                 events[event_id] = OpenEvent.of(
@@ -179,107 +285,76 @@ def merge_report(
                     event.digest,
                     event.ever_affirmed,
                 )
-                changed[event_id] = None
+                touched[event_id] = None
 
     prints: Mapping[str, TextPrint] = state.prints
     candidates = (
         [] if report.deleted else [c for c in report.candidates if place_cell(c.location) == cell]
     )
     if candidates:
-        fingerprint = copies.fingerprint(report.text)
-        exact = copies.is_short(report.text)
-        origin = _find_copy_origin(state.prints, report, fingerprint, exact)
-        if origin is not None:
-            voice, copy_of = origin.voice, origin.report_id
-        elif report.origin_id is not None:
-            voice, copy_of = origin_voice(report.origin_id), report.origin_id
-        else:
-            voice, copy_of = source_voice(report.source_kind, report.source_id), None
-        prints = {**state.prints, report.report_id: TextPrint(fingerprint, exact, voice, activity)}
+        fingerprint, exact = copies.fingerprint_and_kind(report.text)
+        speaker = _speaker(report, _find_copy_origin(state.prints, report, fingerprint, exact))
+        prints = {
+            **state.prints,
+            report.report_id: TextPrint(fingerprint, exact, speaker.voice, activity),
+        }
         index = state.by_family()
         for candidate in candidates:
-            stored = replace(candidate, evidence="") if candidate.evidence else candidate
-            base = Member(
-                candidate=stored,
+            placed = _place(
+                events, index, touched, candidate, report=report, activity=activity, speaker=speaker
+            )
+            member = Member(
+                candidate=_stored(candidate),
                 report_id=report.report_id,
                 report_version=report.version,
                 source_kind=report.source_kind,
                 source_id=report.source_id,
                 source_role=report.source_role,
-                voice=voice,
+                voice=speaker.voice,
                 published_at=published_at,
                 activity=activity,
-                reason=MergeReason("seed"),
+                reason=SEED if placed is None else placed[1],
                 source_side=report.source_side,
                 outlet=report.outlet,
-                copy_of=copy_of,
+                copy_of=speaker.copy_of,
                 url=report.url,
             )
-            target: tuple[str, Match] | None = None
-            rule = "same_event"
-            score: float | None = None
-            if origin is not None:
-                holding = [
-                    e for e, ev in events.items() if origin.report_id in ev.profile.active_reports
-                ]
-                target = _best(events, holding, candidate, activity, report.report_id)
-                if target is not None:
-                    rule, score = origin.rule, round(origin.similarity, 4)
-            if target is None:
-                searched = dict.fromkeys(
-                    e
-                    for family in families_to_search(candidate.event_type, candidate.sub_event_type)
-                    for e in index.get(family, ())
-                )
-                searched.update(changed)
-                target = _best(events, searched, candidate, activity, report.report_id)
-                if target is not None and target[1].score < MERGE_THRESHOLD:
-                    target = None
-            if target is None:
+            affirms = candidate.stance == "affirm"
+            if placed is None:
                 event_id = event_id_for(candidate.candidate_id, report.version)
-                events[event_id] = OpenEvent.of(
-                    event_id, 0, (base,), 0, candidate.stance == "affirm"
-                )
+                events[event_id] = OpenEvent.of(event_id, 0, (member,), 0, affirms)
             else:
-                event_id, fit = target
-                reason = MergeReason(
-                    rule=rule,
-                    score=fit.score if score is None else score,
-                    distance_km=fit.distance_km,
-                    time_gap_hours=fit.time_gap_hours,
-                    shared_actors=fit.shared_actors,
-                )
+                event_id = placed[0]
                 old = events[event_id]
-                kept = tuple(m for m in old.members if m.report_id != report.report_id)
                 events[event_id] = OpenEvent.of(
                     event_id,
                     old.version,
-                    (*kept, replace(base, reason=reason)),
+                    _joined(old.members, member),
                     old.digest,
-                    old.ever_affirmed or candidate.stance == "affirm",
+                    old.ever_affirmed or affirms,
                 )
-            changed[event_id] = None
+            touched[event_id] = None
 
     updated_at = to_iso(now)
     emitted: list[Event] = []
-    for event_id in changed:
+    for event_id in touched:
         event = events[event_id]
-        record = render(event, updated_at)
-        digest = content_digest(record)
+        draft = render(event, 0, "")
+        digest = content_digest(draft)
         if digest == event.digest:
             continue
-        record = replace(record, version=event.version + 1)
-        events[event_id] = replace(event, version=record.version, digest=digest)
-        emitted.append(record)
+        version = event.version + 1
+        events[event_id] = OpenEvent(
+            event_id, version, event.members, digest, event.ever_affirmed, event.profile
+        )
+        emitted.append(replace(draft, version=version, updated_at=updated_at))
 
     reports = {
         **state.reports,
         report.report_id: ReportMark(report.version, report.deleted, activity),
     }
-    new_state = CellState(
-        cell, events, reports, prints, reindexed(state.by_family(), state.events, events, changed)
-    )
-    return new_state, emitted
+    index_after = reindexed(state.by_family(), state.events, events, touched)
+    return CellState(cell, events, reports, prints, index_after), emitted
 
 
 def expire(state: CellState, now_event_time: datetime, window: timedelta) -> CellState:

@@ -59,6 +59,7 @@ x 0.85 = 0.45), and two strikes attributed to unrelated actors (0.45).
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Final
 
@@ -81,7 +82,7 @@ from sitrep.understand.taxonomy import (
 )
 
 MERGE_THRESHOLD: Final = 0.55
-OVERNIGHT_HOURS: Final = 18
+OVERNIGHT_HOURS: Final = 8
 EARTH_RADIUS_KM: Final = 6371.0088
 
 _TERRITORY_CHANGES: Final = (
@@ -222,17 +223,17 @@ def time_factor(
 
 
 def actor_factor(
-    names: frozenset[str],
-    inters: frozenset[int],
-    other_names: frozenset[str],
-    other_inters: frozenset[int],
+    names: Collection[str],
+    inters: Collection[int],
+    other_names: Collection[str],
+    other_inters: Collection[int],
 ) -> float:
     """How well two actor sets agree; see the module docstring."""
-    if names & other_names:
+    if any(name in other_names for name in names):
         return 1.0
     if not names or not other_names:
         return 0.85
-    if inters & other_inters:
+    if any(inter in other_inters for inter in inters):
         return 0.7
     return 0.45
 
@@ -269,16 +270,16 @@ def match(candidate: EventCandidate, published: int, event: Profile) -> Match | 
     )
     if when == 0.0:
         return None
-    names = frozenset(a.name for a in candidate.actors)
-    shared = names & event.actor_names
+    names = tuple(a.name for a in candidate.actors)
+    shared = tuple(sorted({name for name in names if name in event.actor_names}))
     if place.vague and not shared:
         return None
     who = actor_factor(
-        names, frozenset(a.inter for a in candidate.actors), event.actor_names, event.actor_inters
+        names, tuple(a.inter for a in candidate.actors), event.actor_names, event.actor_inters
     )
     return Match(
         score=round(kind * place.factor * when * who, 4),
         distance_km=None if place.distance_km is None else round(place.distance_km, 2),
         time_gap_hours=abs(day - event.day) * 24.0,
-        shared_actors=tuple(sorted(shared)),
+        shared_actors=shared,
     )

@@ -25,6 +25,7 @@ Claim status, first rule that applies:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Final
 
@@ -36,13 +37,13 @@ REPORTING_STATUSES: Final = frozenset({"reported", "corroborated"})
 
 
 def source_voice(source_kind: str, source_id: str) -> str:
-    """The voice of a report that is not a copy."""
-    return f"{source_kind}:{source_id}"
+    """The voice of a report that is not a copy (interned: sources repeat across members)."""
+    return sys.intern(f"{source_kind}:{source_id}")
 
 
 def origin_voice(origin_id: str) -> str:
     """The voice of a report id's source (``"telegram:1234:56"`` -> ``"telegram:1234"``)."""
-    return origin_id.rsplit(":", 1)[0] if origin_id.count(":") >= 2 else origin_id
+    return sys.intern(origin_id.rsplit(":", 1)[0] if origin_id.count(":") >= 2 else origin_id)
 
 
 def is_independent_report(member: Member) -> bool:
