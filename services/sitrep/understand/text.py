@@ -6,7 +6,8 @@ Two forms of a text exist:
   (zero-width, bidi marks, soft hyphen, BOM) removed, runs of spaces collapsed. Arabic keeps its
   letters and diacritics;
 - the **folded** form of each token (:func:`fold`) is internal, for dictionary lookups: lower
-  case, Latin diacritics and apostrophes removed, Arabic normalized (hamza and alef forms to
+  case, Latin diacritics and apostrophes removed, doubled Latin letters made single and "ou"
+  read as "u" (transliterations disagree on both), Arabic normalized (hamza and alef forms to
   bare alef, ta marbuta to ha, alef maqsura to ya, diacritics and tatweel removed), Arabic-Indic
   and Persian digits to ASCII, Cyrillic yo to ye, and transliteration variants of common name
   parts mapped to one spelling (``deir``/``dayr``, ``tell``/``tal``/``tall``...).
@@ -96,9 +97,22 @@ TRANSLITERATION: Final[dict[str, str]] = {}
 
 _ARTICLE_TOKEN: Final = re.compile(r"^(?:a[lnrstdz]|e[lnrsdz]|ash|adh|ath|u[dlnrst])-$")
 _POSSESSIVE: Final = re.compile(r"['’]s$")
+_DOUBLED: Final = re.compile(r"([a-z])\1+")
 
 _FOLD_CACHE: dict[str, str] = {}
 _FOLD_CACHE_LIMIT: Final = 200_000
+
+
+def _fold_word(token: str) -> str:
+    if _ARTICLE_TOKEN.match(token.lower()):
+        return "al"
+    word = _POSSESSIVE.sub("", token).translate(_FOLD).lower()
+    if "," in word:  # 1,200: only numbers hold commas
+        return word.replace(",", "")
+    if word.isascii():
+        # transliterations disagree on doubled letters and on French "ou" for "u"
+        word = _DOUBLED.sub(r"\1", word).replace("ou", "u")
+    return word
 
 
 def fold(token: str) -> str:
@@ -108,14 +122,8 @@ def fold(token: str) -> str:
         return found
     if len(_FOLD_CACHE) > _FOLD_CACHE_LIMIT:
         _FOLD_CACHE.clear()
-    lowered = token.lower()
-    if _ARTICLE_TOKEN.match(lowered):
-        folded = "al"
-    else:
-        folded = _POSSESSIVE.sub("", token).translate(_FOLD).lower()
-        if "," in folded:  # 1,200: only numbers hold commas
-            folded = folded.replace(",", "")
-        folded = TRANSLITERATION.get(folded, folded)
+    word = _fold_word(token)
+    folded = TRANSLITERATION.get(word, word)
     _FOLD_CACHE[token] = folded
     return folded
 
@@ -126,8 +134,7 @@ def add_variants(variants: Mapping[str, str]) -> None:
     Called while dictionaries load, before any key is built; clears the fold cache.
     """
     for variant, canonical in variants.items():
-        key = variant.translate(_FOLD).lower()
-        TRANSLITERATION[key] = canonical.translate(_FOLD).lower()
+        TRANSLITERATION[_fold_word(variant)] = _fold_word(canonical)
     _FOLD_CACHE.clear()
 
 

