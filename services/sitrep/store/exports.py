@@ -30,7 +30,7 @@ _TABLE_COLUMNS: Final = (
     ("DATE", 10),
     ("TYPE", 26),
     ("SUB-TYPE", 28),
-    ("LOCATION", 34),
+    ("LOCATION", 40),
     ("ACTORS", 44),
     ("FAT", 4),
     ("STATUS", 12),
