@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     args = parser.parse_args(argv)
     scale = 10 if args.quick else 1
-    results = {
+    results: dict[str, Any] = {
         "copy_threshold": measure_copy_threshold(),
         "cost": measure_cost(40_000 // scale),
         "memory": measure_memory(100_000 // scale),

@@ -136,13 +136,15 @@ def _best(
     candidate: EventCandidate,
     activity: int,
     report_id: str,
+    *,
+    copy: bool = False,
 ) -> tuple[str, Match] | None:
     best: tuple[str, Match] | None = None
     for event_id in event_ids:
         event = events.get(event_id)
         if event is None or report_id in event.profile.active_reports:
             continue
-        fit = match(candidate, activity, event.profile)
+        fit = match(candidate, activity, event.profile, copy=copy)
         if fit is not None and (best is None or fit.score > best[1].score):
             best = (event_id, fit)
     return best
@@ -228,7 +230,7 @@ def _place(
     origin = speaker.origin
     if origin is not None:
         holding = [e for e, ev in events.items() if origin.report_id in ev.profile.active_reports]
-        found = _best(events, holding, candidate, activity, report.report_id)
+        found = _best(events, holding, candidate, activity, report.report_id, copy=True)
         if found is not None:
             event_id, fit = found
             return event_id, MergeReason(

@@ -248,10 +248,16 @@ class Match:
     shared_actors: tuple[str, ...]
 
 
-def match(candidate: EventCandidate, published: int, event: Profile) -> Match | None:
+def match(
+    candidate: EventCandidate, published: int, event: Profile, *, copy: bool = False
+) -> Match | None:
     """The fit of ``candidate`` (of a report published at ``published``, epoch seconds) to an
     open event, or ``None`` when a rule says they are different events. ``time_gap_hours`` is
-    the gap between the two ``occurred_on`` dates in hours (0 for the same day)."""
+    the gap between the two ``occurred_on`` dates in hours (0 for the same day).
+
+    ``copy``: the candidate comes from a copy of a report in this event. A copy repeats its
+    origin's words, so only type and place must agree; the time rules (a repost a day later
+    reads "yesterday" differently) and the shared-actor rule for vague places do not apply."""
     kind = type_factor(
         candidate.event_type, candidate.sub_event_type, event.event_type, event.sub_event_type
     )
@@ -268,11 +274,11 @@ def match(candidate: EventCandidate, published: int, event: Profile) -> Match | 
     when = time_factor(
         day, candidate.time_precision, event.day, event.time_precision, pub_gap / 3600
     )
-    if when == 0.0:
+    if when == 0.0 and not copy:
         return None
     names = tuple(a.name for a in candidate.actors)
     shared = tuple(sorted({name for name in names if name in event.actor_names}))
-    if place.vague and not shared:
+    if place.vague and not shared and not copy:
         return None
     who = actor_factor(
         names, tuple(a.inter for a in candidate.actors), event.actor_names, event.actor_inters

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tests.unit.dedupe.builders import NOW, SARAQIB
-
 from sitrep.dedupe import CellState, merge_report, place_cell
 from sitrep.records.model import Event, Report
+from tests.unit.dedupe.builders import NOW, SARAQIB
 
 CELL = place_cell(SARAQIB)
 

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from tests.unit.dedupe.builders import DARAA, SARAQIB, SYRIA, deleted, report
-
 from sitrep.dedupe import NO_PLACE, place_cell, report_cells
+from tests.unit.dedupe.builders import DARAA, SARAQIB, SYRIA, deleted, report
 
 
 def test_place_cell_of_a_town_is_its_country_and_first_level_division() -> None:

@@ -3,6 +3,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
+from sitrep.dedupe import event_id_for, merge_report
+from sitrep.dedupe.state import CellState
 from tests.unit.dedupe.builders import (
     AIR_STRIKE,
     ARMY_ACTOR1,
@@ -21,9 +24,6 @@ from tests.unit.dedupe.builders import (
     report,
 )
 from tests.unit.dedupe.flow import CELL, current, only, run
-
-from sitrep.dedupe import event_id_for, merge_report
-from sitrep.dedupe.state import CellState
 
 CLAIM = report(
     "hts_news",
@@ -236,8 +236,20 @@ def test_nothing_after_a_deletion_is_news() -> None:
 def test_each_change_raises_the_version_by_one() -> None:
     posts = [
         CLAIM,
-        report("reuters", "1", "Rebels entered Saraqib, residents said", source_kind="wire", role="wire"),
-        report("afp", "1", "Opposition fighters took Saraqib on Saturday", source_kind="wire", role="wire"),
+        report(
+            "reuters",
+            "1",
+            "Rebels entered Saraqib, residents said",
+            source_kind="wire",
+            role="wire",
+        ),
+        report(
+            "afp",
+            "1",
+            "Opposition fighters took Saraqib on Saturday",
+            source_kind="wire",
+            role="wire",
+        ),
     ]
 
     _, events = run(posts)
@@ -247,7 +259,13 @@ def test_each_change_raises_the_version_by_one() -> None:
 
 
 def test_two_candidates_of_one_report_are_two_events() -> None:
-    double = report("obs", "2", "Shelling on Saraqib, and again on Saraqib", {"kind": SHELLING}, {"kind": SHELLING})
+    double = report(
+        "obs",
+        "2",
+        "Shelling on Saraqib, and again on Saraqib",
+        {"kind": SHELLING},
+        {"kind": SHELLING},
+    )
 
     _, events = run([double])
 
@@ -255,7 +273,13 @@ def test_two_candidates_of_one_report_are_two_events() -> None:
 
 
 def test_candidates_in_other_cells_are_left_to_their_cells() -> None:
-    two_places = report("obs", "3", "Shelling on Saraqib and Daraa", {"kind": SHELLING}, {"kind": SHELLING, "location": DARAA})
+    two_places = report(
+        "obs",
+        "3",
+        "Shelling on Saraqib and Daraa",
+        {"kind": SHELLING},
+        {"kind": SHELLING, "location": DARAA},
+    )
 
     _, events = run([two_places])
 
@@ -268,9 +292,30 @@ def test_a_state_of_another_cell_is_refused() -> None:
 
 
 def test_fatalities_are_the_lowest_count_of_an_independent_report() -> None:
-    party = report("hts", "1", "We killed 40 regime soldiers while liberating Saraqib", {"fatalities": 40, "claim_status": "claimed", "actors": (HTS, ARMY_ACTOR1)}, role="party")
-    monitor = report("sohr", "1", "At least 12 fighters were killed in the battle for Saraqib", {"fatalities": 12}, role="monitor", published_at="2024-11-30T12:00:00Z")
-    wire = report("reuters", "1", "The fighting for Saraqib killed 15 fighters, a monitor said", {"fatalities": 15}, source_kind="wire", role="wire", published_at="2024-11-30T13:00:00Z")
+    party = report(
+        "hts",
+        "1",
+        "We killed 40 regime soldiers while liberating Saraqib",
+        {"fatalities": 40, "claim_status": "claimed", "actors": (HTS, ARMY_ACTOR1)},
+        role="party",
+    )
+    monitor = report(
+        "sohr",
+        "1",
+        "At least 12 fighters were killed in the battle for Saraqib",
+        {"fatalities": 12},
+        role="monitor",
+        published_at="2024-11-30T12:00:00Z",
+    )
+    wire = report(
+        "reuters",
+        "1",
+        "The fighting for Saraqib killed 15 fighters, a monitor said",
+        {"fatalities": 15},
+        source_kind="wire",
+        role="wire",
+        published_at="2024-11-30T13:00:00Z",
+    )
 
     _, events = run([party, monitor, wire])
 

@@ -1,5 +1,17 @@
 from __future__ import annotations
 
+from sitrep.dedupe.canonical import profile
+from sitrep.dedupe.compatibility import (
+    MERGE_THRESHOLD,
+    distance_km,
+    match,
+    place_factor,
+    time_factor,
+    type_factor,
+)
+from sitrep.dedupe.member import Member
+from sitrep.records.model import EventCandidate, MergeReason
+from sitrep.records.times import parse_iso
 from tests.unit.dedupe.builders import (
     AIR_STRIKE,
     ARMY,
@@ -19,19 +31,6 @@ from tests.unit.dedupe.builders import (
     candidate,
     report,
 )
-
-from sitrep.dedupe.canonical import profile
-from sitrep.dedupe.compatibility import (
-    MERGE_THRESHOLD,
-    distance_km,
-    match,
-    place_factor,
-    time_factor,
-    type_factor,
-)
-from sitrep.dedupe.member import Member
-from sitrep.records.model import EventCandidate, MergeReason
-from sitrep.records.times import parse_iso
 
 T0 = int(parse_iso("2024-11-30T10:00:00Z").timestamp())
 HOUR = 3600

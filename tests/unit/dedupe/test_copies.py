@@ -34,7 +34,9 @@ def test_measured_distinct_texts_are_beyond_the_threshold(pair: dict[str, Any]) 
 
 
 def test_links_mentions_and_hashtags_do_not_change_the_fingerprint() -> None:
-    text = "Russian jets struck the outskirts of Maarat al-Numan this morning, killing four civilians"
+    text = (
+        "Russian jets struck the outskirts of Maarat al-Numan this morning, killing four civilians"
+    )
 
     assert fingerprint(text) == fingerprint(f"{text} #Idlib @idlib_now https://t.me/idlib_now/1")
 

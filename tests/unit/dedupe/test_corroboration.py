@@ -1,9 +1,8 @@
 from __future__ import annotations
 
+from sitrep.records.model import Report
 from tests.unit.dedupe.builders import ARMY_ACTOR1, WITHDRAWAL, deleted, report
 from tests.unit.dedupe.flow import only, run
-
-from sitrep.records.model import Report
 
 REBEL_CLAIM = report(
     "hts_news",

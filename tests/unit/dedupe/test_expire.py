@@ -2,16 +2,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.unit.dedupe.builders import SHELLING, report
-from tests.unit.dedupe.flow import CELL, run
-
 from sitrep.dedupe import expire, merge_report, stream_time
 from sitrep.records.times import parse_iso
-from tests.unit.dedupe.builders import NOW
+from tests.unit.dedupe.builders import NOW, SHELLING, report
+from tests.unit.dedupe.flow import CELL, run
 
 WINDOW = timedelta(hours=72)
-OLD = report("obs", "1", "Regime artillery shelled Saraqib", {"kind": SHELLING, "occurred_on": "2024-11-25"}, published_at="2024-11-25T09:00:00Z")
-NEW = report("obs", "2", "Russian jets struck Saraqib market", {"kind": ("Explosions/Remote violence", "Air/drone strike")}, published_at="2024-11-30T09:00:00Z")
+OLD = report(
+    "obs",
+    "1",
+    "Regime artillery shelled Saraqib",
+    {"kind": SHELLING, "occurred_on": "2024-11-25"},
+    published_at="2024-11-25T09:00:00Z",
+)
+NEW = report(
+    "obs",
+    "2",
+    "Russian jets struck Saraqib market",
+    {"kind": ("Explosions/Remote violence", "Air/drone strike")},
+    published_at="2024-11-30T09:00:00Z",
+)
 
 
 def test_expire_drops_events_reports_and_fingerprints_older_than_the_window() -> None:

@@ -3,21 +3,28 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from tests.unit.dedupe.builders import DARAA, NOW, SARAQIB, SHELLING, deleted, edited, report
-
 from sitrep.dedupe import EventLedger
 from sitrep.records.model import Report
+from tests.unit.dedupe.builders import DARAA, NOW, SARAQIB, SHELLING, deleted, edited, report
 
 POST = report("obs", "1", "Regime artillery shelled Saraqib", {"kind": SHELLING})
 
 
 def test_ledger_gives_merged_reports_one_event_id() -> None:
     ledger = EventLedger()
-    other = report("sohr", "9", "Shells fell on Saraqib's market", {"kind": SHELLING}, published_at="2024-11-30T11:00:00Z")
+    other = report(
+        "sohr",
+        "9",
+        "Shells fell on Saraqib's market",
+        {"kind": SHELLING},
+        published_at="2024-11-30T11:00:00Z",
+    )
     ledger.add(POST, NOW)
     ledger.add(other, NOW)
 
-    assert ledger.event_of(POST, f"{POST.report_id}#0") == ledger.event_of(other, f"{other.report_id}#0")
+    assert ledger.event_of(POST, f"{POST.report_id}#0") == ledger.event_of(
+        other, f"{other.report_id}#0"
+    )
 
 
 def test_ledger_sends_an_edit_to_the_cell_its_earlier_version_went_to() -> None:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import pytest
+
+from sitrep.dedupe import CellState
+from sitrep.records.codec import RecordError
 from tests.unit.dedupe.builders import (
     ARMY_ACTOR1,
     CIVILIANS,
@@ -12,11 +15,15 @@ from tests.unit.dedupe.builders import (
 )
 from tests.unit.dedupe.flow import run
 
-from sitrep.dedupe import CellState
-from sitrep.records.codec import RecordError
-
 POSTS = [
-    report("hts", "1", "HTS fighters captured Saraqib", {"claim_status": "claimed"}, role="party", side="opposition"),
+    report(
+        "hts",
+        "1",
+        "HTS fighters captured Saraqib",
+        {"claim_status": "claimed"},
+        role="party",
+        side="opposition",
+    ),
     report(
         "sana",
         "2",
@@ -28,8 +35,20 @@ POSTS = [
         outlet="SANA",
         url="https://sana.example/2",
     ),
-    report("mirror", "3", "HTS fighters captured Saraqib", role="other", origin_id="telegram:hts:1", copy_reason="forward"),
-    report("obs", "4", "Shells hit Idlib countryside", {"kind": SHELLING, "location": IDLIB_GOVERNORATE, "actors": (CIVILIANS,), "stance": "deny"}),
+    report(
+        "mirror",
+        "3",
+        "HTS fighters captured Saraqib",
+        role="other",
+        origin_id="telegram:hts:1",
+        copy_reason="forward",
+    ),
+    report(
+        "obs",
+        "4",
+        "Shells hit Idlib countryside",
+        {"kind": SHELLING, "location": IDLIB_GOVERNORATE, "actors": (CIVILIANS,), "stance": "deny"},
+    ),
 ]
 
 
@@ -48,7 +67,14 @@ def test_byte_form_is_deterministic() -> None:
 
 def test_a_restored_state_merges_exactly_like_the_original() -> None:
     later = [
-        report("reuters", "5", "Rebels entered Saraqib, residents said", source_kind="wire", role="wire", published_at="2024-11-30T15:00:00Z"),
+        report(
+            "reuters",
+            "5",
+            "Rebels entered Saraqib, residents said",
+            source_kind="wire",
+            role="wire",
+            published_at="2024-11-30T15:00:00Z",
+        ),
         deleted(POSTS[0]),
     ]
     state, _ = run(POSTS)
@@ -66,4 +92,4 @@ def test_unknown_format_is_a_record_error() -> None:
 
 def test_corrupt_bytes_are_a_record_error() -> None:
     with pytest.raises(RecordError, match="cell state"):
-        CellState.from_bytes(b"\x01[\"SY:Idlib\", [[1, 2]], [], []]")
+        CellState.from_bytes(b'\x01["SY:Idlib", [[1, 2]], [], []]')
