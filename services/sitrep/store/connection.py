@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -186,6 +186,17 @@ class Connection:
 
     def rollback(self) -> None:
         self.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``BEGIN`` ... ``COMMIT``; on any exception ``ROLLBACK`` and re-raise it."""
+        self.begin()
+        try:
+            yield
+            self.commit()
+        except BaseException:
+            self.rollback_quietly()
+            raise
 
     def rollback_quietly(self) -> None:
         """Roll back after a failure; a second failure (connection gone) is not raised over

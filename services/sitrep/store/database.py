@@ -144,13 +144,11 @@ class Store:
         return self._run(lambda conn: self._write(conn, writes))
 
     def _write(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
-        conn.begin()
         try:
-            self._apply(conn, writes)
-            conn.commit()
+            with conn.transaction():
+                self._apply(conn, writes)
             return WriteOutcome(tuple(writes), ())
         except Exception as exc:
-            conn.rollback_quietly()
             if classify(exc) != "rejected":
                 raise
         return self._write_row_by_row(conn, writes)
@@ -158,8 +156,7 @@ class Store:
     def _write_row_by_row(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
         written: list[Write] = []
         rejected: list[Rejection] = []
-        conn.begin()
-        try:
+        with conn.transaction():
             for write in writes:
                 conn.savepoint(_SAVEPOINT)
                 try:
@@ -172,10 +169,6 @@ class Store:
                 else:
                     written.append(write)
                 conn.release(_SAVEPOINT)
-            conn.commit()
-        except BaseException:
-            conn.rollback_quietly()
-            raise
         return WriteOutcome(tuple(written), tuple(rejected))
 
     def _apply(self, conn: Connection, writes: Sequence[Write]) -> None:
@@ -209,13 +202,8 @@ class Store:
         rows = [registry_source_row(s) for s in sources]
 
         def work(conn: Connection) -> None:
-            conn.begin()
-            try:
+            with conn.transaction():
                 conn.bulk(self._statements.upsert_registry_sources, rows)
-                conn.commit()
-            except BaseException:
-                conn.rollback_quietly()
-                raise
 
         if rows:
             self._run(work)

@@ -145,17 +145,12 @@ def migrate(conn: Connection) -> list[Migration]:
 
 
 def _migrate_sqlite(conn: Connection) -> list[Migration]:
-    conn.begin()
-    try:
+    with conn.transaction():
         conn.execute(_table_sql("sqlite"))
         pending = _check_history("sqlite", _applied(conn))
         for migration in pending:
             conn.script(migration.sql)
             _record(conn, migration)
-        conn.commit()
-    except BaseException:
-        conn.rollback_quietly()
-        raise
     return pending
 
 
@@ -165,14 +160,9 @@ def _migrate_postgres(conn: Connection) -> list[Migration]:
         conn.execute(_table_sql("postgres"))
         pending = _check_history("postgres", _applied(conn))
         for migration in pending:
-            conn.begin()
-            try:
+            with conn.transaction():
                 conn.script(migration.sql)
                 _record(conn, migration)
-                conn.commit()
-            except BaseException:
-                conn.rollback_quietly()
-                raise
         return pending
     finally:
         conn.unlock_quietly(_LOCK_KEY)
