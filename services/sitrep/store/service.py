@@ -76,9 +76,6 @@ class Backoff:
         self.current = self.initial if self.current == 0 else min(self.cap, self.current * 2)
         return self.current
 
-    def reset(self) -> None:
-        self.current = 0.0
-
 
 def consumed(record: Any) -> ConsumedRecord:
     """An aiokafka ``ConsumerRecord`` as the sink core's :class:`ConsumedRecord`."""
@@ -356,6 +353,8 @@ async def _prepare_store(store: Store, settings: Settings, stop: asyncio.Event) 
                 await asyncio.wait_for(stop.wait(), delay)
             continue
         metrics.SINK_PAUSED.set(0)
+        if announced:
+            log.info("database available: sink starts")
         for migration in applied:
             log.info("schema migration applied", extra={"migration": migration.name})
         return True
