@@ -143,6 +143,10 @@ class PlaceList(Sequence[Place]):
         else:
             self._built[index] = place
 
+    def forget_built(self) -> None:
+        """Drop the GeoNames places built so far (they are rebuilt with what is known now)."""
+        self._built = [None] * len(self._rows)
+
     def geonames_ids(self) -> dict[int, int]:
         return {int(row[0]): i for i, row in enumerate(self._rows)}
 
@@ -194,6 +198,7 @@ class Gazetteer:
         gazetteer.vocabulary = set(document["vocabulary"])
         gazetteer._load_countries(data / "countries.tsv")
         gazetteer._load_admin1(data / "admin1.tsv")
+        gazetteer.places.forget_built()  # capitals built before their province was known
         gazetteer._load_places(data / "places.tsv")
         if operator_file is not None:
             gazetteer._load_places(operator_file)
