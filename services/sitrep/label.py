@@ -2,9 +2,11 @@
 
 Input: JSON lines (a file, or standard input when FILE is absent or ``-``). Each line is either
 a raw item record (``"schema": {"name": "sitrep.raw_item", ...}``, as the collectors produce) or
-a plain object ``{"id", "text", "source"?, "source_role"?, "published_at"?, "lang"?}``; other
-keys (a dataset's ``group``, ``gold``...) are ignored. A plain line becomes a wire raw item of
-source ``source`` (default ``label``) and goes the same way as a collected one.
+a plain object ``{"id", "text", "source"?, "source_role"?, "published_at"?, "lang"?}``, which
+may also say ``"source_kind"`` (``wire``, the default, or ``telegram``) and ``"source_side"``;
+other keys (a dataset's ``group``, ``gold``...) are ignored. A plain line becomes a raw item of
+source ``source`` (default ``label``) and goes the same way as a collected one; the role and side
+given on the line override the sources file's.
 
 Output: one JSON line per input line, in input order::
 
@@ -29,7 +31,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -39,7 +41,15 @@ from sitrep.dedupe import EventLedger
 from sitrep.normalize import build_report
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, encode, loads
-from sitrep.records.model import RAW_ITEM_SCHEMA, SOURCE_ROLES, EventCandidate, RawItem, Report
+from sitrep.records.model import (
+    RAW_ITEM_SCHEMA,
+    SOURCE_KINDS,
+    SOURCE_ROLES,
+    EventCandidate,
+    RawItem,
+    Report,
+    SourceKind,
+)
 from sitrep.records.times import parse_iso, to_iso, utc_now
 from sitrep.sources import Source, SourceRegistry, SourcesError
 from sitrep.understand import Understander, default_understander
@@ -65,9 +75,15 @@ def _plain_item(obj: dict[str, Any], registry: SourceRegistry) -> tuple[RawItem,
     source_id = obj.get("source") or PLAIN_SOURCE
     if not isinstance(source_id, str):
         raise RecordError("'source' must be a string")
+    kind: SourceKind = obj.get("source_kind") or "wire"
+    if kind not in SOURCE_KINDS:
+        raise RecordError(f"'source_kind' {kind!r} is not one of {list(SOURCE_KINDS)}")
     role = obj.get("source_role")
     if role is not None and role not in SOURCE_ROLES:
         raise RecordError(f"'source_role' {role!r} is not one of {list(SOURCE_ROLES)}")
+    side = obj.get("source_side")
+    if side is not None and not isinstance(side, str):
+        raise RecordError("'source_side' must be a string")
     published = obj.get("published_at")
     if published is not None:
         if not isinstance(published, str):
@@ -81,8 +97,8 @@ def _plain_item(obj: dict[str, Any], registry: SourceRegistry) -> tuple[RawItem,
         raise RecordError("'lang' must be a string")
     native_id = str(item_id)
     raw = RawItem(
-        item_id=f"wire:{source_id}:{native_id}",
-        source_kind="wire",
+        item_id=f"{kind}:{source_id}:{native_id}",
+        source_kind=kind,
         source_id=source_id,
         native_id=native_id,
         text=text,
@@ -90,20 +106,13 @@ def _plain_item(obj: dict[str, Any], registry: SourceRegistry) -> tuple[RawItem,
         published_at=published,
         lang=lang,
     )
-    source = registry.lookup("wire", source_id)
-    if role is not None:
-        source = (
-            Source(id=source_id, kind="wire", role=role)
-            if source is None
-            else Source(
-                id=source.id,
-                kind=source.kind,
-                role=role,
-                side=source.side,
-                outlet=source.outlet,
-                language=source.language,
-                region=source.region,
-            )
+    source = registry.lookup(kind, source_id)
+    if role is not None or side is not None:
+        base = source or Source(id=source_id, kind=kind)
+        source = replace(
+            base,
+            role=role if role is not None else base.role,
+            side=side if side is not None else base.side,
         )
     return raw, source
 

@@ -49,7 +49,6 @@ class Profile:
     location: Location | None
     actors: tuple[Actor, ...]
     actor_names: tuple[str, ...]
-    actor_inters: tuple[int, ...]
     fatalities: int
     claimed_by: tuple[str, ...]
     first_activity: int
@@ -140,7 +139,6 @@ def profile(members: Sequence[Member]) -> Profile:
         location=_location(voters),
         actors=actors,
         actor_names=tuple(a.name for a in actors),
-        actor_inters=tuple(dict.fromkeys(a.inter for a in actors)),
         fatalities=_fatalities(voters),
         claimed_by=tuple(
             sorted({m.candidate.claimed_by for m in voters if m.affirms and m.candidate.claimed_by})

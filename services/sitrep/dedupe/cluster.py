@@ -9,8 +9,9 @@ the cell, in the report's order:
    whose fingerprint is within :data:`~sitrep.dedupe.copies.COPY_MAX_DISTANCE` of an earlier
    one in the cell, the first one seen) speaks with its origin's voice; its candidate joins the
    event its origin's compatible candidate is in, with rule ``forward`` or ``repost`` and the
-   text similarity as score. A forward of a post this cell has not seen speaks with the voice of
-   the forwarded channel and is matched like any report;
+   text similarity as score (type and place must still agree). A forward of a post this cell
+   has not seen, and whose text matches nothing here, speaks with the voice of the forwarded
+   channel and is matched like any report;
 2. *same event* — otherwise the candidate joins the open event it fits best
    (:func:`~sitrep.dedupe.compatibility.match`) with rule ``same_event``, when the fit reaches
    :data:`~sitrep.dedupe.compatibility.MERGE_THRESHOLD`; a report never joins one event twice
@@ -31,6 +32,10 @@ candidates from their events and merges the new ones; a deleted report withdraws
 
 State stays bounded with :func:`expire`, by event time (publication time of the reports), so a
 replay expires exactly as the live run did.
+
+Order: the outcome depends on the order in which reports reach the cell only through which
+report arrives first — it seeds the event (and so names it) and wins ties between equally good
+events. The same reports in the same order always give the same events, ids and versions.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ Over the lines that have a group:
   events alike;
 - *near-misses*: pairs of lines in different groups that a careless merger would join — marked
   in the file (``near_miss_of``: a group id or a list of them) or else found from the gold
-  coding (same place, by GeoNames id or name, within a day). The report says how many of them
-  were wrongly merged.
+  coding (same place, by GeoNames id or name, within a day, by ``occurred_on`` or else the
+  publication date). The report says how many of them were wrongly merged.
 
 Two runs are reported: ``end_to_end`` (the understander codes each text, as in production) and
 ``gold_coding`` (the gold events stand in for the understander, measuring the merge rules
@@ -70,6 +70,8 @@ class Evaluation:
     bcubed: Scores
     near_miss_pairs: int
     near_misses_merged: int
+    wrong_pairs: tuple[tuple[str, str], ...] = ()
+    missed_pairs: tuple[tuple[str, str], ...] = ()
 
 
 def _pairs(clusters: Mapping[str, str]) -> set[tuple[str, str]]:
@@ -121,15 +123,19 @@ def score(
     """All scores of one run; ``near_miss_pairs`` are pairs of items in different groups."""
     near = {(a, b) if a < b else (b, a) for a, b in near_miss_pairs}
     merged = sum(1 for a, b in near if predicted[a] == predicted[b])
+    true_pairs = _pairs(gold)
+    predicted_pairs = _pairs({i: predicted[i] for i in gold})
     return Evaluation(
         lines=len(gold),
         groups=len(set(gold.values())),
-        true_pairs=len(_pairs(gold)),
-        predicted_pairs=len(_pairs({i: predicted[i] for i in gold})),
+        true_pairs=len(true_pairs),
+        predicted_pairs=len(predicted_pairs),
         pairwise=pairwise(predicted, gold),
         bcubed=bcubed(predicted, gold),
         near_miss_pairs=len(near),
         near_misses_merged=merged,
+        wrong_pairs=tuple(sorted(predicted_pairs - true_pairs)),
+        missed_pairs=tuple(sorted(true_pairs - predicted_pairs)),
     )
 
 
@@ -193,9 +199,11 @@ def _place_of(event: Mapping[str, Any]) -> tuple[Any, ...] | None:
     return ("name", str(name).casefold()) if name else None
 
 
-def _day_of(event: Mapping[str, Any]) -> int | None:
+def _day_of(line: Line) -> int | None:
+    """The day of a line's first gold event: its ``occurred_on``, else the publication date."""
+    when = line.gold_events[0].get("occurred_on") or line.obj.get("published_at") or ""
     try:
-        return date.fromisoformat(str(event.get("occurred_on", ""))[:10]).toordinal()
+        return date.fromisoformat(str(when)[:10]).toordinal()
     except ValueError:
         return None
 
@@ -220,7 +228,7 @@ def near_miss_pairs(lines: Sequence[Line]) -> list[tuple[str, str]]:
         if a.group == b.group or not a.gold_events or not b.gold_events:
             continue
         place_a, place_b = _place_of(a.gold_events[0]), _place_of(b.gold_events[0])
-        day_a, day_b = _day_of(a.gold_events[0]), _day_of(b.gold_events[0])
+        day_a, day_b = _day_of(a), _day_of(b)
         if place_a is None or place_a != place_b or day_a is None or day_b is None:
             continue
         if abs(day_a - day_b) <= 1:
@@ -228,24 +236,38 @@ def near_miss_pairs(lines: Sequence[Line]) -> list[tuple[str, str]]:
     return pairs
 
 
+def _gold_actor(actor: Any) -> Actor | None:
+    if isinstance(actor, str):
+        return Actor(actor, 0)
+    if isinstance(actor, dict) and actor.get("name"):
+        return Actor(str(actor["name"]), int(actor.get("inter") or 0))
+    return None
+
+
+def _gold_location(loc: Any) -> Location | None:
+    if not isinstance(loc, dict) or not loc.get("name"):
+        return None
+    return Location(
+        name=str(loc["name"]),
+        country=str(loc.get("country") or ""),
+        latitude=float(loc.get("latitude") or 0.0),
+        longitude=float(loc.get("longitude") or 0.0),
+        geo_precision=int(loc.get("geo_precision") or 1),
+        geonames_id=loc.get("geonames_id"),
+        admin1=loc.get("admin1"),
+        country_code=loc.get("country_code"),
+    )
+
+
 def gold_candidates(report: Report, events: Sequence[Mapping[str, Any]]) -> Report:
     """``report`` with its candidates replaced by the gold events (for the ``gold_coding`` run).
-    A gold event with claim status ``disputed`` and ``stance`` ``deny`` is a denial."""
+
+    Gold events may leave out what the hand coder did not record: actors may be plain names
+    (``inter`` 0), ``occurred_on`` defaults to the publication date, precisions to 1 (exact),
+    ``claim_status`` to ``reported``; ``stance: "deny"`` marks a denial."""
     candidates = []
     for n, event in enumerate(events):
-        loc = event.get("location")
-        location = None
-        if isinstance(loc, dict):
-            location = Location(
-                name=str(loc.get("name") or ""),
-                country=str(loc.get("country") or ""),
-                latitude=float(loc.get("latitude") or 0.0),
-                longitude=float(loc.get("longitude") or 0.0),
-                geo_precision=int(loc.get("geo_precision") or 1),
-                geonames_id=loc.get("geonames_id"),
-                admin1=loc.get("admin1"),
-                country_code=loc.get("country_code"),
-            )
+        actors = (_gold_actor(a) for a in event.get("actors") or ())
         candidates.append(
             EventCandidate(
                 candidate_id=f"{report.report_id}#{n}",
@@ -253,12 +275,8 @@ def gold_candidates(report: Report, events: Sequence[Mapping[str, Any]]) -> Repo
                 sub_event_type=str(event.get("sub_event_type", "")),
                 occurred_on=str(event.get("occurred_on") or report.published_at or "")[:10],
                 time_precision=int(event.get("time_precision") or 1),
-                location=location,
-                actors=tuple(
-                    Actor(str(a.get("name", "")), int(a.get("inter") or 0))
-                    for a in event.get("actors") or ()
-                    if isinstance(a, dict)
-                ),
+                location=_gold_location(event.get("location")),
+                actors=tuple(a for a in actors if a is not None),
                 fatalities=int(event.get("fatalities") or 0),
                 claim_status=event.get("claim_status") or "reported",
                 stance="deny" if event.get("stance") == "deny" else "affirm",
@@ -315,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("file", nargs="?", default=DEFAULT_FILE, help="labelled JSON lines")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument(
+        "--errors", action="store_true", help="also list wrongly merged and missed pairs"
+    )
     args = parser.parse_args(argv)
     path = Path(args.file)
     try:
@@ -327,8 +348,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.json:
         sys.stdout.buffer.write(encode({k: asdict(v) for k, v in results.items()}) + b"\n")
+        sys.stdout.flush()
     else:
         print(_table(results))
+    if args.errors:
+        for name, e in results.items():
+            print(f"{name}: wrongly merged {list(e.wrong_pairs)}")
+            print(f"{name}: missed {list(e.missed_pairs)}")
     f1 = results["end_to_end"].pairwise.f1
     if f1 < TARGET_F1:
         print(f"same-event pairwise F1 {f1:.3f} is below the target {TARGET_F1}", file=sys.stderr)

