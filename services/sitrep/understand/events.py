@@ -2,28 +2,38 @@
 
 For each sentence (the title first):
 
-1. **cues** — event cues that are negated ("did not"), future or threatened ("will", "يهدد"),
-   asked about ("?"), called for ("urged a ceasefire") or historical ("in 2016") are dropped;
-2. **proto-events** — each remaining cue is placed at the place mention that best fits it
-   (nearest, introduced by "in/on/near", after the cue; not "from X"); a coordinated list of
-   places ("shelled A, B and C") gives one proto-event per place;
-3. **events** — proto-events at the same place merge, and the merged cues decide the ACLED
-   sub-event type by precedence (territory change over fighting over shelling; a
-   method-specific cue such as an air strike or an IED over a bare "killed"...). A capture is a
-   government regaining territory when the capturing force is the state force of the country.
+1. **cues** — event cues that are negated ("did not"), future, conditional or threatened
+   ("will", "if", "يهدد"), asked about ("?"), called for ("urged a ceasefire"), historical or
+   background ("in 2016", "a day after rebels took", "to celebrate the fall of") are dropped;
+2. **primary and secondary cues** — a cue that names an event by itself (captured, air strike,
+   protest, arrested...) is primary; a cue that only adds to one (killed, wounded, pulled back,
+   advance, "struck") is secondary, and so is a cue the sentence's context absorbs (the
+   fighting in a capture sentence, the arrests at a protest, "stormed" in a riot or a raid);
+3. **places** — each primary cue is placed at the place mention that fits it best (nearest,
+   after the cue). Place mentions are read with care: Latin and Cyrillic names must be
+   capitalized; a small Arabic village name needs a settlement word ("بلدة X"); a reference
+   place ("Saraqib north of Hama"), a destination ("toward Homs"), a province that only contains
+   a named town, and a capital named as its government ("Damascus said") are not event places;
+   "X countryside"/"ريف X"/"X province" is the province (ACLED geo_precision 3), "near X" is X
+   at precision 2. A coordinated list ("shelled A, B and C") gives one event per place;
+4. **events** — primary cues at the same place merge; secondary cues join the nearest primary
+   one (or, without any, make an event of their own). The merged cues decide the ACLED
+   sub-event type by precedence; a territory change is a government regaining territory when
+   its agent is the state force of the country, a non-violent transfer when there was no
+   fighting ("withdrew", "handed over").
 
-Across sentences an event without its own type evidence (only "killed", "wounded") or at the
-same place and type as an earlier one joins that earlier event; an armed clash at the place of
-a territory change joins it (ACLED codes the capture). An event without a place takes the
-place of the report's lead. A report whose title or lead marks it as analysis or opinion, and
-a post that is an ad or a greeting, yields no events.
+Across sentences an event made only of secondary cues, or of the same type at the same place,
+joins the earlier event; an armed clash at the place of a territory change joins it. An event
+without a place takes the place of the report's lead; an agreement with only a country named is
+placed at its capital; other events without a place are dropped (ACLED codes none). A report
+whose title or lead marks it as analysis, opinion or an explainer yields no events.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Final
 
@@ -36,16 +46,45 @@ from sitrep.understand.dates import local_date, sentence_date
 from sitrep.understand.gazetteer import Gazetteer, Place
 from sitrep.understand.matching import Mention
 
-TERRITORY: Final = frozenset({"capture", "recapture", "enter", "handover", "withdraw"})
-FIGHTING: Final = frozenset({"clash", "ambush", "advance", "siege"})
+TERRITORY: Final = frozenset({"capture", "recapture", "enter", "fall", "handover"})
+FIGHTING: Final = frozenset({"clash", "ambush"})
+AIR: Final = frozenset({"air", "drone"})
 REMOTE: Final = frozenset({"air", "drone", "shell", "ied", "suicide", "grenade", "chemical"})
-HARM: Final = frozenset({"kill", "wound", "gunfire", "sniper", "attack", "explosion", "execute"})
-CASUALTY_ONLY: Final = frozenset({"kill", "wound", "destroy", "explosion"})
+CROWD: Final = frozenset({"protest", "riot", "mob", "lynch"})
+AGAINST_PEOPLE: Final = frozenset({"rape", "abduct", "execute"})
+PRIMARY: Final = (
+    TERRITORY
+    | FIGHTING
+    | REMOTE
+    | CROWD
+    | AGAINST_PEOPLE
+    | frozenset(
+        {"arrest", "agreement", "intercept", "defuse", "base", "change", "loot", "displace"}
+    )
+)
+SECONDARY: Final = frozenset(
+    {
+        "kill", "wound", "gunfire", "sniper", "attack", "explosion", "destroy", "withdraw",
+        "advance", "siege", "torture", "disperse", "live_fire", "ceasefire", "in_force",
+    }
+)  # fmt: skip
 STRONG_GENRES: Final = frozenset({"analysis", "opinion", "commentary", "editorial", "explainer"})
+PLACELESS_TYPES: Final = frozenset({t.DISRUPTED_WEAPONS_USE, t.AGREEMENT, t.CHANGE_TO_GROUP})
+FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  # noqa: SIM905
 
 _DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
+_LISTS: Final = frozenset({"intercept", "arrest"})
 _NEG_WINDOW: Final = 3
-_FUTURE_WINDOW: Final = 4
+_FUTURE_WINDOW: Final = 7
+_BACKGROUND_WINDOW: Final = 6
+_SMALL_VILLAGE: Final = 5000
+_OF: Final = frozenset({"of", "de", "du", "des", "d"})
+_CONJUNCTIONS: Final = frozenset({"and", "or", "as", "well", "et", "и", "і", "та", "او", "أو", "و"})
+_OBJECT_MARKERS: Final = frozenset(
+    {"from", "against", "with", "on", "of", "at", "targeting", "من", "ضد", "مع", "على", "от",
+     "против", "проти", "contre", "avec", "sur"}
+)  # fmt: skip
+_AGENT_MARKERS: Final = frozenset({"by", "قبل", "силами", "par"})
 
 
 @dataclass(slots=True)
@@ -62,23 +101,31 @@ class Sentence:
 
 
 @dataclass(slots=True)
+class EventPlace:
+    """A place mention resolved to one place, as a possible event place."""
+
+    place: Place
+    precision: int
+    start: int
+    end: int
+    toward: bool = False  # "toward X": a destination (or, for a strike, its target)
+
+
+@dataclass(slots=True)
 class ProtoEvent:
     """Cues of one event at one place, while a report is being read."""
 
     signals: set[str]
     cue_start: int
     sentence: Sentence
-    place: Place | None = None
-    place_precision: int = t.GEO_EXACT
-    place_start: int = -1
+    place: EventPlace | None = None
+    weak: bool = False  # made of secondary cues only
     sub_event_type: str = ""
     fatalities: int = 0
     toll: bool = False
-    actor_mentions: list[Mention] = field(default_factory=list)
-    parties: set[str] = field(default_factory=set)
     sentences: list[Sentence] = field(default_factory=list)
-    civilian_victims: bool = False
-    dated: Sentence | None = None  # the sentence whose date cue dates the event
+    dated: Sentence | None = None
+    places_after: list[EventPlace] = field(default_factory=list)  # a list it was first named in
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +138,7 @@ class ReadingContext:
     source_role: SourceRole
     source_name: str | None
     region: str | None
+    source_side: str | None = None
 
 
 class Reader:
@@ -100,7 +148,7 @@ class Reader:
         self.gazetteer = gazetteer
         self.actors = actors
 
-    # -- whole report --------------------------------------------------------------------
+    # -- whole report ------------------------------------------------------------------------
 
     def candidates(
         self, sentences: Sequence[Sentence], ctx: ReadingContext
@@ -108,51 +156,49 @@ class Reader:
         if not sentences or _is_commentary(sentences):
             return ()
         countries = self._context_countries(sentences, ctx.region)
+        published = local_date(ctx.published_at, ctx.region or _top(countries), ctx.language)
         events: list[ProtoEvent] = []
-        lead_place: tuple[Place, int] | None = None
+        lead_place: EventPlace | None = None
         for sentence in sentences:
-            found = self._sentence_events(sentence, countries)
-            for event in found:
-                if event.place is None and lead_place is not None:
-                    event.place, event.place_precision = lead_place
-                self._absorb_or_add(events, event)
-            if lead_place is None:
-                lead_place = self._lead_place(sentence, countries)
-        events = [e for e in events if e.sub_event_type]
-        if not events:
+            places = self._event_places(sentence, countries)
+            for event in self._sentence_events(sentence, places, published.year):
+                if event.place is None and lead_place is not None and not event.weak:
+                    event.place = lead_place
+                self._absorb_or_add(events, event, lead_place)
+            if lead_place is None and places:
+                lead_place = min(places, key=lambda p: (p.place.kind == "admin1", p.start))
+        located: list[ProtoEvent] = []
+        for event in events:
+            if not event.sub_event_type:
+                continue
+            if event.place is None and lead_place is not None:
+                event.place = lead_place
+            if event.place is None and event.sub_event_type == t.AGREEMENT:
+                event.place = self._capital_of(_country_in(event.sentence, self.gazetteer))
+            if event.place is None and event.sub_event_type not in PLACELESS_TYPES:
+                continue
+            located.append(event)
+        if not located:
             return ()
-        main_country = max(countries, key=lambda c: countries[c]) if countries else None
-        published = local_date(ctx.published_at, ctx.region or main_country, ctx.language)
-        lead_date = self._lead_date(sentences, published)
-        lead_claim = self._lead_attribution(sentences, countries)
-        out: list[tuple[float, int, EventCandidate]] = []
-        for order, event in enumerate(events):
-            out.append(
-                self._candidate(
-                    event,
-                    order,
-                    ctx=ctx,
-                    published=published,
-                    countries=countries,
-                    lead_date=lead_date,
-                    lead_claim=lead_claim,
-                )
+        lead_date = _lead_date(sentences, published)
+        lead_claim = self._lead_attribution(sentences, _top(countries))
+        scored = [
+            self._candidate(
+                event,
+                order,
+                ctx=ctx,
+                published=published,
+                countries=countries,
+                lead_date=lead_date,
+                lead_claim=lead_claim,
             )
-        out.sort(key=lambda item: (-item[0], item[1]))
+            for order, event in enumerate(located)
+        ]
+        scored.sort(key=lambda item: (-item[0], item[1]))
         return tuple(
-            _renumber(candidate, f"{ctx.report_id}#{n}") for n, (_, _, candidate) in enumerate(out)
+            replace(candidate, candidate_id=f"{ctx.report_id}#{n}")
+            for n, (_, _, candidate) in enumerate(scored)
         )
-
-    def _lead_place(
-        self, sentence: Sentence, countries: dict[str, float]
-    ) -> tuple[Place, int] | None:
-        """The place a lead sentence is about (its first event place), for later sentences
-        that name none."""
-        places = self._event_places(sentence, countries)
-        if not places:
-            return None
-        place, precision, _ = min(places, key=lambda p: (p[0].kind == "admin1", p[2]))
-        return place, precision
 
     def _context_countries(
         self, sentences: Sequence[Sentence], region: str | None
@@ -182,77 +228,106 @@ class Reader:
                     weights[code] = weights.get(code, 0.0) + 1.0
         return weights
 
-    # -- one sentence --------------------------------------------------------------------
+    def _capital_of(self, country: str | None) -> EventPlace | None:
+        index = self.gazetteer.capital_index.get(country or "")
+        if index is None:
+            return None
+        return EventPlace(self.gazetteer.places[index], t.GEO_PROVINCE, -1, -1)
 
-    def _sentence_events(self, sentence: Sentence, countries: dict[str, float]) -> list[ProtoEvent]:
+    # -- places ------------------------------------------------------------------------------
+
+    def _event_places(self, sentence: Sentence, countries: dict[str, float]) -> list[EventPlace]:
+        """The place mentions of a sentence that can be event places (module docstring)."""
         mentions = sentence.mentions
-        if (
-            any(m.kind == "genre" for m in mentions)
-            and not sentence.is_title
-            and not any(
-                m.kind == "cue" and m.value in REMOTE | TERRITORY | FIGHTING for m in mentions
-            )
-        ):
-            return []
-        cues = _live_cues(sentence)
-        if not cues:
-            return []
-        places = self._event_places(sentence, countries)
-        protos: list[ProtoEvent] = []
-        for cue in cues:
-            signal: str = cue.value  # type: ignore[assignment]
-            chosen = _choose_place(cue, places, signal)
-            targets = [chosen] if chosen is not None else [None]
-            if chosen is not None and (
-                signal in TERRITORY or signal in REMOTE or signal == "protest"
-            ):
-                targets = _coordinated(chosen, places, sentence)
-            for target in targets:
-                proto = ProtoEvent({signal}, cue.start, sentence)
-                if target is not None:
-                    proto.place, proto.place_precision, proto.place_start = target
-                protos.append(proto)
-        merged = _merge_in_sentence(protos)
-        for proto in merged:
-            proto.sub_event_type = _sub_event_type(proto.signals, sentence)
-        merged = [p for p in merged if p.sub_event_type]
-        self._attach_details(merged, sentence)
-        return merged
-
-    def _event_places(
-        self, sentence: Sentence, countries: dict[str, float]
-    ) -> list[tuple[Place, int, int]]:
-        """(place, precision, token position) of each place mention that can be an event place."""
-        out: list[tuple[Place, int, int]] = []
         tokens = sentence.tokens
-        mentions = sentence.mentions
-        for idx, m in enumerate(mentions):
-            if m.kind != "place":
-                continue
-            if not _capitalized(sentence, m):
+        gazetteer = self.gazetteer
+        admin_context = self._admin_context(sentence, countries)
+        out: list[EventPlace] = []
+        who_spans = {(m.start, m.end) for m in mentions if m.kind in ("actor", "source")}
+        place_mentions = []
+        for m in mentions:
+            if m.kind != "place" or not _capitalized(sentence, m) or (m.start, m.end) in who_spans:
                 continue
             key = " ".join(tokens[m.start : m.end])
-            if m.end - m.start == 1 and self.gazetteer.is_common_word(key):
+            introduced = _role_before(sentence, m, "province") or _role_before(
+                sentence, m, "settlement"
+            )
+            if m.end - m.start == 1 and gazetteer.is_common_word(key) and not introduced:
                 continue
-            if _is_metonym(mentions, idx):
+            place_mentions.append(m)
+        for m in place_mentions:
+            key = " ".join(tokens[m.start : m.end])
+            indices: list[int] = m.value  # type: ignore[assignment]
+            if _is_metonym(sentence, m, gazetteer.capital_index.values()):
+                continue
+            if _is_reference(sentence, m, place_mentions) or _in_quarter(
+                sentence, m, place_mentions
+            ):
+                continue
+            if (
+                _is_arabic(key)
+                and m.end - m.start == 1
+                and self._small_only(indices)
+                and not (_role_before(sentence, m, "settlement") or _role_near(sentence, m, "near"))
+            ):
                 continue
             province = _role_near(sentence, m, "province")
-            place = self._best_place(m.value, countries, province)  # type: ignore[arg-type]
+            place = self._best_place(indices, countries, province, admin_context)
             if place is None or place.kind == "country":
                 continue
             precision = t.GEO_EXACT
-            if province or place.kind == "admin1":
-                region = self.gazetteer.region_of(place)
+            if province and place.kind != "admin1" and not self._names_province(indices):
+                precision = t.GEO_NEAR  # "the countryside of Jableh": around the town
+            elif province or place.kind == "admin1":
+                region = gazetteer.region_of(place)
                 if region is not None:
                     place = region
                 precision = t.GEO_PROVINCE
             elif _role_near(sentence, m, "near") or place.kind == "region":
                 precision = t.GEO_NEAR
-            out.append((place, precision, m.start))
+            toward = _role_before(sentence, m, "toward")
+            out.append(EventPlace(place, precision, m.start, m.end, toward))
+        return _drop_containers(out)
+
+    def _names_province(self, indices: Sequence[int]) -> bool:
+        """Whether a name is also a province's name ("Idlib", "حماة", "Kharkiv")."""
+        return any(self.gazetteer.places[i].kind == "admin1" for i in indices)
+
+    def _small_only(self, indices: Sequence[int]) -> bool:
+        """Every place a key names is a small GeoNames village (not one of the project's)."""
+        places = self.gazetteer.places
+        for i in indices:
+            place = places[i]
+            if place.kind != "city" or place.population >= _SMALL_VILLAGE:
+                return False
+            if place.geonames_id is None:
+                return False
+        return True
+
+    def _admin_context(
+        self, sentence: Sentence, countries: dict[str, float]
+    ) -> set[tuple[str, str]]:
+        """Provinces a sentence names (as provinces: "Idlib countryside", "Донецкой области")."""
+        out: set[tuple[str, str]] = set()
+        places = self.gazetteer.places
+        for m in sentence.mentions:
+            if m.kind != "place":
+                continue
+            indices: list[int] = m.value  # type: ignore[assignment]
+            if _role_near(sentence, m, "province") or any(
+                places[i].kind == "admin1" for i in indices
+            ):
+                best = self._best_place(indices, countries, True, set())
+                if best is not None and best.admin1_code is not None:
+                    out.add((best.country_code, best.admin1_code))
         return out
 
     def _best_place(
-        self, indices: Sequence[int], countries: dict[str, float], province: bool
+        self,
+        indices: Sequence[int],
+        countries: dict[str, float],
+        province: bool,
+        admin_context: set[tuple[str, str]],
     ) -> Place | None:
         places = self.gazetteer.places
         best: Place | None = None
@@ -261,7 +336,7 @@ class Reader:
             place = places[i]
             score = math.log10(place.population + 10)
             score += 2.5 * countries.get(place.country_code, 0.0)
-            if place.country_code in _FOCUS:
+            if place.country_code in FOCUS:
                 score += 1.5
             if place.kind == "admin1":
                 score += 6.0 if province else -0.5
@@ -271,77 +346,154 @@ class Reader:
                 score += 2.0
             if place.geonames_id is None and place.kind == "city":
                 score += 1.0  # the project's own entry: chosen on purpose
+            if (place.country_code, place.admin1_code or "") in admin_context:
+                score += 4.0
             if score > best_score:
                 best, best_score = place, score
+        if (
+            best is not None
+            and best.kind == "city"
+            and admin_context
+            and (best.country_code, best.admin1_code or "") not in admin_context
+            and best.population < 20000
+        ):
+            # "Illinka, Donetsk region" where the gazetteer knows only other Illinkas
+            for country, code in admin_context:
+                if country == best.country_code:
+                    index = self.gazetteer.admin1_index.get((country, code))
+                    if index is not None:
+                        return places[index]
         return best
+
+    # -- one sentence ------------------------------------------------------------------------
+
+    def _sentence_events(
+        self, sentence: Sentence, places: list[EventPlace], year: int
+    ) -> list[ProtoEvent]:
+        mentions = sentence.mentions
+        if (
+            any(m.kind == "genre" for m in mentions)
+            and not sentence.is_title
+            and not any(m.kind == "cue" and m.value in REMOTE | TERRITORY for m in mentions)
+        ):
+            return []
+        cues = _live_cues(sentence, year)
+        cues = _resolve_context(cues, places, mentions)
+        if not cues:
+            return []
+        primary = [c for c in cues if c.value in PRIMARY]
+        secondary = [c for c in cues if c.value not in PRIMARY]
+        protos: list[ProtoEvent] = []
+        for cue in primary:
+            signal: str = cue.value  # type: ignore[assignment]
+            chosen = _choose_place(cue, places)
+            targets: list[EventPlace | None] = [chosen]
+            if chosen is not None and (signal in TERRITORY | REMOTE | CROWD | FIGHTING | _LISTS):
+                targets = list(_coordinated(chosen, places, sentence))
+            for target in targets:
+                protos.append(ProtoEvent({signal}, cue.start, sentence, target))
+        merged = _merge_in_sentence(protos)
+        if merged:
+            for cue in secondary:
+                nearest = min(merged, key=lambda e: abs(e.cue_start - cue.start))
+                nearest.signals.add(cue.value)  # type: ignore[arg-type]
+        elif secondary:
+            first = secondary[0]
+            chosen = _choose_place(first, places)
+            weak = ProtoEvent({c.value for c in secondary}, first.start, sentence, chosen)  # type: ignore[misc]
+            weak.weak = True
+            if chosen is not None:
+                weak.places_after = [p for p in _coordinated(chosen, places, sentence)][1:]
+            merged = [weak]
+        for event in merged:
+            event.sub_event_type = _sub_event_type(event.signals, sentence)
+        merged = [e for e in merged if e.sub_event_type]
+        self._attach_details(merged, sentence)
+        return merged
 
     def _attach_details(self, events: list[ProtoEvent], sentence: Sentence) -> None:
         mentions = sentence.mentions
-        actor_mentions = [m for m in mentions if m.kind == "actor"]
-        parties = {str(m.value) for m in mentions if m.kind == "party"}
-        civilians = any(m.kind == "victim" and m.value == "civilian" for m in mentions) or (
-            "civilians" in parties
-        )
         dated = sentence if any(m.kind in _DATE_KINDS for m in mentions) else None
         if len(events) == 1:
             segments = [(0, len(sentence.tokens))]
         else:
             starts = sorted({e.cue_start for e in events})
             bounds = [0, *[max(0, s - 1) for s in starts[1:]], len(sentence.tokens)]
-            segments_by_start = {s: (bounds[k], bounds[k + 1]) for k, s in enumerate(starts)}
-            segments = [segments_by_start[e.cue_start] for e in events]
+            by_start = {s: (bounds[k], bounds[k + 1]) for k, s in enumerate(starts)}
+            segments = [by_start[e.cue_start] for e in events]
+        shared: dict[tuple[int, int], tuple[int, bool]] = {}
         for event, (lo, hi) in zip(events, segments, strict=True):
-            inside = [m for m in mentions if lo <= m.start < hi]
-            event.fatalities, event.toll = count_fatalities(
-                sentence.tokens, inside, sentence.clauses
-            )
-            event.actor_mentions = actor_mentions
-            event.parties = set(parties)
-            event.civilian_victims = civilians
+            if (lo, hi) not in shared:
+                inside = [m for m in mentions if lo <= m.start < hi]
+                shared[(lo, hi)] = count_fatalities(sentence.tokens, inside, sentence.clauses)
+                event.fatalities, event.toll = shared[(lo, hi)]
             event.sentences = [sentence]
             event.dated = dated
 
-    # -- across sentences ----------------------------------------------------------------
+    # -- across sentences --------------------------------------------------------------------
 
-    def _absorb_or_add(self, events: list[ProtoEvent], new: ProtoEvent) -> None:
-        for old in reversed(events[-4:]):
-            if _joins(old, new):
-                old.signals |= new.signals
-                old.sentences.extend(new.sentences)
-                if new.toll:
-                    old.fatalities = max(old.fatalities, new.fatalities)
-                elif "also" in {m.value for m in new.sentence.mentions if m.kind == "mod"}:
-                    old.fatalities += new.fatalities
-                else:
-                    old.fatalities = max(old.fatalities, new.fatalities)
-                if (old.place is None and new.place is not None) or (
-                    new.place is not None
-                    and old.place is not None
-                    and new.place_precision < old.place_precision
-                    and _same_area(old.place, new.place)
-                ):
-                    old.place, old.place_precision = new.place, new.place_precision
-                old.actor_mentions.extend(new.actor_mentions)
-                old.parties |= new.parties
-                old.civilian_victims |= new.civilian_victims
-                if old.dated is None:
-                    old.dated = new.dated
+    def _absorb_or_add(
+        self, events: list[ProtoEvent], new: ProtoEvent, lead_place: EventPlace | None
+    ) -> None:
+        if new.weak and events:
+            previous = events[-1]
+            follows = previous.sentences[-1].index >= new.sentence.index - 1
+            if follows and previous.sub_event_type not in _NOT_CONTINUED:
+                new_place = new.place
+                if not _same_place(previous, new):
+                    new.place = None  # "The attack hit the Kyivskyi district": same event
+                self._merge(events, previous, new)
+                new.place = new_place
                 return
+        for old in reversed(events[-4:]):
+            if not _joins(old, new):
+                continue
+            if new.weak and old.sub_event_type in _NOT_CONTINUED:
+                continue
+            self._merge(events, old, new)
+            return
+        if new.weak and new.place is None:
+            if lead_place is None:
+                return  # "killing five": nothing to attach to and nowhere to put it
+            new.place = lead_place
         events.append(new)
 
-    # -- output --------------------------------------------------------------------------
+    def _merge(self, events: list[ProtoEvent], old: ProtoEvent, new: ProtoEvent) -> None:
+        """Fold a later sentence's event into an earlier one (and its place list, if the
+        earlier one had no place: "Strikes hit A, B and C" -> one event each)."""
+        old.signals |= new.signals
+        old.sentences.extend(new.sentences)
+        mods = {m.value for m in new.sentence.mentions if m.kind == "mod"}
+        if new.toll:
+            old.fatalities = max(old.fatalities, new.fatalities)
+        elif "also" in mods:
+            old.fatalities += new.fatalities
+        else:
+            old.fatalities = max(old.fatalities, new.fatalities)
+        if new.place is not None and (
+            old.place is None
+            or (new.place.precision < old.place.precision and _same_area(old.place, new.place))
+        ):
+            old.place = new.place
+            for extra in new.places_after:  # "Strikes hit A, B and C": one event each
+                clone = ProtoEvent(set(old.signals), old.cue_start, old.sentence, extra)
+                clone.sub_event_type = old.sub_event_type
+                clone.sentences = list(old.sentences)
+                clone.dated = old.dated
+                events.append(clone)
+        if old.dated is None:
+            old.dated = new.dated
+        territory = (t.NON_STATE_OVERTAKES_TERRITORY, t.GOVERNMENT_REGAINS_TERRITORY)
+        if old.sub_event_type in (t.ARMED_CLASH, "") and new.sub_event_type in territory:
+            old.sub_event_type = new.sub_event_type
+        if old.sub_event_type in territory and "handover" in old.signals:
+            old.sub_event_type = t.NON_VIOLENT_TRANSFER  # "There was no fighting."
 
-    def _lead_date(self, sentences: Sequence[Sentence], published: date) -> tuple[date, int]:
-        for sentence in sentences[:3]:
-            found = sentence_date(sentence.tokens, sentence.mentions, published)
-            if found is not None:
-                return found
-        return published, t.TIME_DAY
+    # -- output ------------------------------------------------------------------------------
 
     def _lead_attribution(
-        self, sentences: Sequence[Sentence], countries: dict[str, float]
+        self, sentences: Sequence[Sentence], country: str | None
     ) -> Attribution | None:
-        country = max(countries, key=lambda c: countries[c]) if countries else None
         for sentence in sentences[:2]:
             found = attribution(sentence.mentions, self.actors, country)
             if found is not None and found.stance == "affirm":
@@ -359,18 +511,16 @@ class Reader:
         lead_date: tuple[date, int],
         lead_claim: Attribution | None,
     ) -> tuple[float, int, EventCandidate]:
-        place = event.place
+        where = event.place
         location: Location | None = None
-        country_code = place.country_code if place is not None else None
-        if country_code is None and countries:
-            country_code = max(countries, key=lambda c: countries[c])
-        if place is not None:
-            location = self.gazetteer.location(place, event.place_precision)
+        country_code = where.place.country_code if where is not None else _top(countries)
+        if where is not None:
+            location = self.gazetteer.location(where.place, where.precision)
         country_name = self.gazetteer.country_name(country_code) if country_code else None
-        actors = self._actors(event, country_code, country_name)
+        actors, agent = self._actors(event, ctx, country_code, country_name)
         sub = event.sub_event_type
         if sub in (t.NON_STATE_OVERTAKES_TERRITORY, t.GOVERNMENT_REGAINS_TERRITORY):
-            sub = self._territory_type(event, actors, country_code)
+            sub = self._territory_type(event, agent, country_code)
         when = lead_date
         if event.dated is not None:
             found = sentence_date(event.dated.tokens, event.dated.mentions, published)
@@ -406,63 +556,168 @@ class Reader:
         return salience, order, candidate
 
     def _actors(
-        self, event: ProtoEvent, country_code: str | None, country_name: str | None
-    ) -> tuple[Actor, ...]:
-        out: list[Actor] = []
+        self,
+        event: ProtoEvent,
+        ctx: ReadingContext,
+        country_code: str | None,
+        country_name: str | None,
+    ) -> tuple[tuple[Actor, ...], Actor | None]:
+        """The event's actors (agent first) and the agent of its main cue, if one acts."""
+        found: list[tuple[int, int, Actor]] = []  # (rank, position, actor)
         seen: set[str] = set()
+        agent: Actor | None = None
 
-        def add(actor: Actor) -> None:
+        def add(actor: Actor, rank: int, position: int) -> None:
             if actor.name not in seen:
                 seen.add(actor.name)
-                role = "actor1" if not out else ("actor2" if len(out) == 1 else "assoc")
-                out.append(Actor(actor.name, actor.inter, role))  # type: ignore[arg-type]
+                found.append((rank, position, actor))
 
-        ordered = sorted(
-            event.actor_mentions, key=lambda m: (_agent_rank(event.sentence, m), m.start)
-        )
-        for m in ordered:
-            entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-            add(self.actors.choose(entries, country_code).as_actor(country_code))
+        for sentence in event.sentences[:3]:
+            for m in sentence.mentions:
+                if m.kind == "actor":
+                    entries: list[ActorEntry] = m.value  # type: ignore[assignment]
+                    actor = self.actors.choose(entries, country_code).as_actor(country_code)
+                    add(actor, 1 if _is_object(sentence, m) else 0, m.start)
+            for cc in self._forces_by_adjective(sentence):
+                state = self.actors.state_forces.get(cc)
+                if state is not None:
+                    add(state.as_actor(country_code), 0, 0)
+        if event.sentences:
+            agent = self._agent(event, country_code)
+        parties = {
+            str(m.value) for s in event.sentences[:1] for m in s.mentions if m.kind == "party"
+        }
         sub = event.sub_event_type
+        if not found and ctx.source_role == "party" and ctx.source_name:
+            entries = self.actors.keys.get(_fold_name(ctx.source_name), [])
+            if entries:
+                add(self.actors.choose(entries, country_code).as_actor(country_code), 0, -1)
         if sub in (t.PEACEFUL_PROTEST, t.PROTEST_WITH_INTERVENTION, t.EXCESSIVE_FORCE):
-            add(self.actors.generic("protesters", country_code, country_name))
-        elif sub in (t.VIOLENT_DEMONSTRATION,):
-            add(self.actors.generic("rioters", country_code, country_name))
-        if "gunmen" in event.parties and not event.actor_mentions:
-            add(self.actors.generic("gunmen", country_code, country_name))
-        if "army" in event.parties and not event.actor_mentions and country_code:
-            add(self.actors.generic("army", country_code, country_name))
-        if "police" in event.parties and sub in (
-            t.PROTEST_WITH_INTERVENTION, t.EXCESSIVE_FORCE, t.ARRESTS,
-        ):  # fmt: skip
-            add(self.actors.generic("police", country_code, country_name))
-        if event.civilian_victims and t.EVENT_TYPE_OF[sub] in (
-            t.VIOLENCE_AGAINST_CIVILIANS, t.EXPLOSIONS,
-        ):  # fmt: skip
-            add(self.actors.generic("civilians", country_code, country_name))
-        return tuple(out)
+            add(self.actors.generic("protesters", country_code, country_name), 0, -1)
+        elif sub == t.VIOLENT_DEMONSTRATION:
+            add(self.actors.generic("rioters", country_code, country_name), 0, -1)
+        if "gunmen" in parties and not found:
+            add(self.actors.generic("gunmen", country_code, country_name), 0, 0)
+        civilians = any(
+            (m.kind == "victim" and m.value == "civilian")
+            or (m.kind == "party" and m.value == "civilians")
+            for s in event.sentences[:2]
+            for m in s.mentions
+        )
+        if civilians and (
+            t.EVENT_TYPE_OF[sub] in (t.VIOLENCE_AGAINST_CIVILIANS, t.EXPLOSIONS)
+            or sub in (t.ARRESTS, t.LOOTING, t.OTHER, t.MOB_VIOLENCE)
+        ):
+            add(self.actors.generic("civilians", country_code, country_name), 2, 99)
+        found.sort(key=lambda item: (item[0], item[1]))
+        if agent is not None and agent.name in seen:
+            found.sort(key=lambda item: item[2].name != agent.name)
+        roles = ("actor1", "actor2")
+        actors = tuple(
+            Actor(a.name, a.inter, roles[n] if n < 2 else "assoc")  # type: ignore[arg-type]
+            for n, (_, _, a) in enumerate(found)
+        )
+        return actors, agent
+
+    def _forces_by_adjective(self, sentence: Sentence) -> list[str]:
+        """Countries whose forces an adjective names next to a weapon or force ("Russian and
+        Syrian warplanes", "غارات روسية", "Israeli strikes")."""
+        out: list[str] = []
+        mentions = sentence.mentions
+        places = self.gazetteer.places
+        for m in mentions:
+            if m.kind != "place":
+                continue
+            key = " ".join(sentence.tokens[m.start : m.end])
+            if key not in self.gazetteer.weak_country_keys:
+                continue
+            near = [
+                o
+                for o in mentions
+                if o is not m
+                and (
+                    (o.kind == "cue" and o.value in REMOTE | {"attack"})
+                    or (o.kind == "actor" and o.start > m.start)
+                )
+                and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
+            ]
+            if near:
+                indices: list[int] = m.value  # type: ignore[assignment]
+                out.extend(places[i].country_code for i in indices if places[i].kind == "country")
+        return out
+
+    def _agent(self, event: ProtoEvent, country_code: str | None) -> Actor | None:
+        """The actor doing the event's main (primary) cue: the nearest actor that is not an
+        object ("from the army", "against rebels")."""
+        sentence = event.sentence
+        best: tuple[int, Actor] | None = None
+        for m in sentence.mentions:
+            if m.kind != "actor" or _is_object(sentence, m):
+                continue
+            if m.start > event.cue_start:
+                distance = m.start - event.cue_start
+                if distance > 4 and sentence.tokens[m.start - 1] not in _AGENT_MARKERS:
+                    continue
+            else:
+                distance = event.cue_start - m.end
+                if distance > 8:
+                    continue
+            entries: list[ActorEntry] = m.value  # type: ignore[assignment]
+            actor = self.actors.choose(entries, country_code).as_actor(country_code)
+            if best is None or distance < best[0]:
+                best = (distance, actor)
+        return best[1] if best else None
 
     def _territory_type(
-        self, event: ProtoEvent, actors: tuple[Actor, ...], country_code: str | None
+        self, event: ProtoEvent, agent: Actor | None, country_code: str | None
     ) -> str:
-        if "recapture" in event.signals and not actors:
+        if agent is None:
+            return (
+                t.GOVERNMENT_REGAINS_TERRITORY
+                if "recapture" in event.signals
+                else t.NON_STATE_OVERTAKES_TERRITORY
+            )
+        state = self.actors.state_forces.get(country_code or "")
+        if agent.inter == t.STATE_FORCES and (
+            state is None or agent.name == state.as_actor(country_code).name
+        ):
             return t.GOVERNMENT_REGAINS_TERRITORY
-        for actor in actors:
-            if actor.inter == t.STATE_FORCES:
-                state = self.actors.state_forces.get(country_code or "")
-                if state is None or actor.name == state.as_actor(country_code).name:
-                    return t.GOVERNMENT_REGAINS_TERRITORY
-            return t.NON_STATE_OVERTAKES_TERRITORY
         return t.NON_STATE_OVERTAKES_TERRITORY
 
 
-_FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  # noqa: SIM905
+def _fold_name(name: str) -> str:
+    from sitrep.understand.text import fold_phrase, join_key
+
+    return join_key(fold_phrase(name))
 
 
-def _renumber(candidate: EventCandidate, candidate_id: str) -> EventCandidate:
-    from dataclasses import replace
+def _country_in(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
+    """The country a sentence places itself in ("took effect in Lebanon"), if any."""
+    for m in sentence.mentions:
+        if m.kind != "place" or m.start == 0:
+            continue
+        before = [
+            o for o in sentence.mentions if o.kind == "loc" and o.value == "in" and o.end == m.start
+        ]
+        if not before:
+            continue
+        indices: list[int] = m.value  # type: ignore[assignment]
+        for i in indices:
+            if gazetteer.places[i].kind == "country":
+                return gazetteer.places[i].country_code
+    return None
 
-    return replace(candidate, candidate_id=candidate_id)
+
+def _top(countries: dict[str, float]) -> str | None:
+    return max(countries, key=lambda c: countries[c]) if countries else None
+
+
+def _lead_date(sentences: Sequence[Sentence], published: date) -> tuple[date, int]:
+    for sentence in sentences[:3]:
+        found = sentence_date(sentence.tokens, sentence.mentions, published)
+        if found is not None:
+            return found
+    return published, t.TIME_DAY
 
 
 def _is_commentary(sentences: Sequence[Sentence]) -> bool:
@@ -474,39 +729,144 @@ def _is_commentary(sentences: Sequence[Sentence]) -> bool:
     return False
 
 
+def _is_arabic(text: str) -> bool:
+    return bool(text) and "\u0600" <= text[0] <= "\u06ff"
+
+
 def _capitalized(sentence: Sentence, m: Mention) -> bool:
     """Latin and Cyrillic place names must be capitalized in the text; Arabic has no case."""
-    first = sentence.raw[m.start]
-    char = first[0]
+    char = sentence.raw[m.start][0]
     if char.isalpha() and (char.isascii() or "\u00c0" <= char <= "\u04ff"):
         return char.isupper()
     return True
 
 
-def _live_cues(sentence: Sentence) -> list[Mention]:
-    """Event cues not negated, not in the future, not asked about, not historical."""
+def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
+    """Event cues not negated, future, asked about, called for or background."""
     mentions = sentence.mentions
-    text = sentence.text
-    if text.rstrip().endswith(("?", "؟")):
+    if sentence.text.rstrip().endswith(("?", "؟")):
         return []
     mods = [m for m in mentions if m.kind == "mod"]
     if any(m.value == "history" for m in mods):
         return []
-    calls = any(m.value == "call" for m in mods)
+    calls = [m for m in mods if m.value in ("call", "threat")]
+    years = [
+        i
+        for i, token in enumerate(sentence.tokens)
+        if token.isdigit() and 1950 <= int(token) < year
+    ]
+    future_arabic = [
+        i
+        for i, (word, token) in enumerate(zip(sentence.raw, sentence.tokens, strict=True))
+        if word[:1] == "س"
+        and token[:1] == "س"
+        and len(token) > 3
+        and token[1:2] in "يتنا"
+        and not any(m.start == i for m in mentions)
+    ]
     out: list[Mention] = []
     for m in mentions:
-        if m.kind != "cue":
+        if m.kind != "cue" or m.value == "noise":
             continue
-        if any(
-            (mod.value == "neg" and 0 <= m.start - mod.end < _NEG_WINDOW)
-            or (mod.value == "future" and 0 <= m.start - mod.end < _FUTURE_WINDOW)
-            for mod in mods
-        ):
+        blocked = False
+        for mod in mods:
+            gap = m.start - mod.end
+            if (
+                (mod.value == "neg" and 0 <= gap < _NEG_WINDOW)
+                or (mod.value == "future" and 0 <= gap < _FUTURE_WINDOW)
+                or (mod.value in ("background", "flee") and 0 <= gap < _BACKGROUND_WINDOW)
+            ):
+                blocked = True
+                break
+        if blocked or any(0 < m.start - y <= 2 or 0 < y - m.start <= 1 for y in years):
             continue
-        if calls and m.value in ("agreement", "protest"):
+        if any(0 <= m.start - f < _FUTURE_WINDOW for f in future_arabic):
+            continue
+        if any(m.start > c.start and m.value != "protest" for c in calls):
             continue
         out.append(m)
     return out
+
+
+def _civilian_victims(mentions: Sequence[Mention]) -> bool:
+    civilian = any(
+        (m.kind == "victim" and m.value == "civilian")
+        or (m.kind == "party" and m.value == "civilians")
+        for m in mentions
+    )
+    armed = any(m.kind == "victim" and m.value == "combatant" for m in mentions)
+    return civilian and not armed
+
+
+def _resolve_context(
+    cues: list[Mention], places: list[EventPlace], mentions: Sequence[Mention]
+) -> list[Mention]:
+    """Demote cues the rest of the sentence explains (module docstring, step 2), drop a
+    "fall" that names no place, a ceasefire nobody agreed on."""
+    signals = {str(c.value) for c in cues}
+    territory = bool(signals & (TERRITORY - {"fall"}))
+    crowd = bool(signals & CROWD)
+    violent = signals & (TERRITORY | FIGHTING | REMOTE | CROWD | AGAINST_PEOPLE)
+    civilians = _civilian_victims(mentions)
+    out: list[Mention] = []
+    for cue in cues:
+        signal = str(cue.value)
+        if signal == "fall":
+            adjacent = any(
+                0 <= p.start - cue.end <= 2 or 0 <= cue.start - p.end <= 1 for p in places
+            )
+            named_after = any(p.start < cue.start for p in places) and any(
+                m.kind in ("actor", "party") and 0 <= m.start - cue.end <= 2 for m in mentions
+            )
+            if not (adjacent or named_after):
+                continue
+            territory = True
+        if signal == "kill" and civilians and not (violent - {"enter"}):
+            # a killing of civilians with no fighting or weapon named: an attack on them
+            out.append(replace(cue, value="execute"))
+            continue
+        if signal == "enter" and civilians and "kill" in signals and not signals & FIGHTING:
+            out.append(replace(cue, value="attack"))
+            continue
+        if signal == "ceasefire":
+            if signals & {"agreement", "in_force"}:
+                out.append(replace(cue, value="agreement"))
+            continue
+        demoted = (
+            (signal in FIGHTING and (territory or crowd or signals & (AGAINST_PEOPLE | {"arrest"})))
+            or (signal == "agreement" and territory)
+            or (signal in ("enter", "arrest") and crowd)
+            or (signal == "enter" and signals & {"arrest", "abduct", "loot"})
+            or (signal == "handover" and "agreement" in signals)
+            or (signal == "displace" and len(signals & PRIMARY) > 1)
+        )
+        # a demoted cue turns into the secondary cue that carries the same weight
+        out.append(replace(cue, value=_AS_SECONDARY[signal]) if demoted else cue)
+    return out
+
+
+_NOT_CONTINUED: Final = frozenset(
+    {
+        t.DISRUPTED_WEAPONS_USE,
+        t.AGREEMENT,
+        t.ARRESTS,
+        t.CHANGE_TO_GROUP,
+        t.BASE_ESTABLISHED,
+        t.OTHER,
+    }
+)
+"""Events a later "the strike killed three" does not continue."""
+
+_AS_SECONDARY: Final[dict[str, str]] = {
+    "clash": "advance",
+    "ambush": "advance",
+    "agreement": "in_force",
+    "enter": "attack",
+    "arrest": "disperse",
+    "handover": "withdraw",
+    "displace": "destroy",
+}
+"""A demoted primary cue becomes the secondary cue that carries the same weight."""
 
 
 def _role_near(sentence: Sentence, place: Mention, role: str) -> bool:
@@ -516,75 +876,122 @@ def _role_near(sentence: Sentence, place: Mention, role: str) -> bool:
     for m in sentence.mentions:
         if m.kind != "loc" or m.value != role:
             continue
-        if m.start == place.end:
-            return True
         if m.end == place.start:
             return True
+        if m.start == place.end and not _is_arabic(tokens[m.start]):
+            return True  # "Idlib countryside"; Arabic puts the word first ("ريف إدلب")
         if m.end == place.start - 1 and tokens[m.end] in _OF:
             return True
     return False
 
 
-_OF: Final = frozenset({"of", "de", "du", "des", "d"})
+def _role_before(sentence: Sentence, place: Mention, role: str) -> bool:
+    """A location word of ``role`` at most one word before a place ("town of X", "بلدة X")."""
+    tokens = sentence.tokens
+    for m in sentence.mentions:
+        if m.kind == "loc" and m.value == role:
+            if m.end == place.start:
+                return True
+            if m.end == place.start - 1 and tokens[m.end] in _OF:
+                return True
+    return False
 
 
-def _is_metonym(mentions: Sequence[Mention], index: int) -> bool:
-    """A capital named as its government ("Damascus said", "Moscow's forces")."""
-    place = mentions[index]
-    for m in mentions[index + 1 : index + 4]:
-        if m.start > place.end + 1:
-            break
+def _is_metonym(sentence: Sentence, place: Mention, capitals: Iterable[int]) -> bool:
+    """A national capital named as its government ("Damascus said", "Moscow's forces"); a
+    verb that starts a new clause ("دمشق وتعلن") does not count."""
+    indices: list[int] = place.value  # type: ignore[assignment]
+    if not set(indices) & set(capitals):
+        return False
+    for m in sentence.mentions:
+        if m.start < place.end or m.start > place.end + 1 or m.start in sentence.clauses:
+            continue
         if m.kind in ("say", "deny") or (m.kind == "loc" and m.value == "seat"):
             return True
     return False
 
 
-def _choose_place(
-    cue: Mention, places: list[tuple[Place, int, int]], signal: str
-) -> tuple[Place, int, int] | None:
-    best: tuple[Place, int, int] | None = None
+def _in_quarter(sentence: Sentence, m: Mention, places: Sequence[Mention]) -> bool:
+    """X in "the neighbourhood X of city Y" / "حي X بمدينة Y": the city Y is the place."""
+    if not _role_before(sentence, m, "quarter"):
+        return False
+    return any(m.end <= other.start <= m.end + 2 for other in places if other is not m)
+
+
+def _is_reference(sentence: Sentence, m: Mention, places: Sequence[Mention]) -> bool:
+    """Y in "X north of Y" / "X near Y" / "X شمالي Y": named to locate X, not the event place;
+    also Y in "between X and Y" (one event, at X)."""
+    tokens = sentence.tokens
+    for near in sentence.mentions:
+        if near.kind != "loc" or near.value != "near":
+            continue
+        introduces = near.end == m.start or (near.end == m.start - 1 and tokens[near.end] in _OF)
+        if introduces and any(
+            other.end in (near.start, near.start - 1) for other in places if other is not m
+        ):
+            return True
+    for between in sentence.mentions:
+        if between.kind == "loc" and between.value == "between":
+            first = next((p for p in places if p.start >= between.end), None)
+            if first is not None and first is not m and first.start < m.start <= first.end + 2:
+                return True
+    return False
+
+
+def _drop_containers(places: list[EventPlace]) -> list[EventPlace]:
+    """A province or region named right after a town only to locate it ("Saraqib in Idlib
+    province", "البصيرة بريف دير الزور", "Marjayoun in south Lebanon") is no event place."""
+    towns = [p for p in places if p.precision < t.GEO_PROVINCE and p.place.kind != "region"]
+    if not towns:
+        return places
+    return [
+        p
+        for p in places
+        if not (
+            (p.precision == t.GEO_PROVINCE or p.place.kind == "region")
+            and any(
+                0 <= p.start - town.end <= 3 and town.place.country_code == p.place.country_code
+                for town in towns
+            )
+        )
+    ]
+
+
+def _choose_place(cue: Mention, places: list[EventPlace]) -> EventPlace | None:
+    best: EventPlace | None = None
     best_score = -1e9
+    movement = cue.value in TERRITORY | FIGHTING | {"advance", "withdraw", "displace"}
     for entry in places:
-        place, _, position = entry
-        distance = abs(position - cue.start)
+        distance = abs(entry.start - cue.start)
         score = -0.25 * distance
-        if position > cue.start:
+        if entry.start > cue.start:
             score += 0.7
-        if place.kind == "admin1":
+        if entry.place.kind == "admin1":
             score -= 0.4
+        if entry.toward and movement:
+            score -= 3.0  # "advancing toward Homs": not there yet
         if score > best_score:
             best, best_score = entry, score
     return best
 
 
 def _coordinated(
-    chosen: tuple[Place, int, int], places: list[tuple[Place, int, int]], sentence: Sentence
-) -> list[tuple[Place, int, int]]:
+    chosen: EventPlace, places: list[EventPlace], sentence: Sentence
+) -> list[EventPlace]:
     """The chosen place and the places listed with it ("A, B and C", "A وB")."""
-    ordered = sorted(places, key=lambda p: p[2])
+    ordered = sorted(places, key=lambda p: p.start)
     index = next(i for i, p in enumerate(ordered) if p is chosen)
     out = [chosen]
-    ends = {p[2]: p[2] + _span(sentence, p[2]) for p in ordered}
-    previous_end = ends[chosen[2]]
+    previous_end = chosen.end
     for entry in ordered[index + 1 :]:
-        between = sentence.tokens[previous_end : entry[2]]
+        between = sentence.tokens[previous_end : entry.start]
         if len(between) > 2 or any(w not in _CONJUNCTIONS for w in between):
             break
-        if entry[1] != chosen[1] or entry[0].kind != chosen[0].kind:
+        if entry.precision != chosen.precision:
             break
         out.append(entry)
-        previous_end = ends[entry[2]]
+        previous_end = entry.end
     return out
-
-
-_CONJUNCTIONS: Final = frozenset({"and", "or", "as", "well", "et", "и", "і", "та", "او", "أو", "و"})
-
-
-def _span(sentence: Sentence, start: int) -> int:
-    for m in sentence.mentions:
-        if m.kind == "place" and m.start == start:
-            return m.end - m.start
-    return 1
 
 
 def _merge_in_sentence(protos: list[ProtoEvent]) -> list[ProtoEvent]:
@@ -596,10 +1003,9 @@ def _merge_in_sentence(protos: list[ProtoEvent]) -> list[ProtoEvent]:
                 other.signals |= proto.signals
                 other.cue_start = min(other.cue_start, proto.cue_start)
                 if proto.place is not None and (
-                    other.place is None or proto.place_precision < other.place_precision
+                    other.place is None or proto.place.precision < other.place.precision
                 ):
-                    other.place, other.place_precision = proto.place, proto.place_precision
-                    other.place_start = proto.place_start
+                    other.place = proto.place
                 break
         else:
             merged.append(proto)
@@ -610,103 +1016,91 @@ def _same_place(a: ProtoEvent, b: ProtoEvent) -> bool:
     """Same place, or no place on one side, or one is the province of the other."""
     if a.place is None or b.place is None:
         return True
-    if a.place is b.place or a.place.name == b.place.name:
+    pa, pb = a.place.place, b.place.place
+    if pa is pb or pa.name == pb.name:
         return True
     for big, small in ((a.place, b.place), (b.place, a.place)):
-        if big.kind == "admin1" and _same_area(big, small):
+        if big.precision == t.GEO_PROVINCE and _same_area(big, small):
             return True
     return False
 
 
-def _same_area(a: Place, b: Place) -> bool:
-    return a.country_code == b.country_code and a.admin1_code == b.admin1_code
+def _same_area(a: EventPlace, b: EventPlace) -> bool:
+    pa, pb = a.place, b.place
+    return pa.country_code == pb.country_code and pa.admin1_code == pb.admin1_code
+
+
+def _family(signal: str) -> str:
+    if signal in TERRITORY:
+        return "territory"
+    if signal in FIGHTING or signal == "shell":
+        return "fighting" if signal in FIGHTING else "shell"
+    if signal in AIR:
+        return "air"
+    if signal in CROWD:
+        return "crowd"
+    if signal in ("intercept", "defuse"):
+        return "disrupted"
+    return signal
 
 
 def _compatible(a: set[str], b: set[str]) -> bool:
-    """Two sets of cues can describe one event (a bare "killed" fits anything; two distinct
-    methods of remote violence do not)."""
-    kinds_a, kinds_b = _families(a), _families(b)
-    if not kinds_a or not kinds_b:
+    """Two sets of primary cues at one place can describe one event."""
+    families = {_family(s) for s in a} | {_family(s) for s in b}
+    if len(families) == 1:
         return True
-    if kinds_a & kinds_b:
-        return True
-    merging = {"territory", "fighting", "harm"}
-    if kinds_a <= merging and kinds_b <= merging:
-        return True
-    # "air defences shot down the drones": the interception and its weapon are one event
-    disrupted, weapons = {"intercept", "defuse"}, {"air", "shell", "ied"}
-    both = kinds_a | kinds_b
-    return bool(both & disrupted) and both <= disrupted | weapons
-
-
-def _families(signals: set[str]) -> set[str]:
-    out: set[str] = set()
-    for s in signals:
-        if s in TERRITORY:
-            out.add("territory")
-        elif s in FIGHTING:
-            out.add("fighting")
-        elif s in ("air", "drone"):
-            out.add("air")
-        elif s in REMOTE:
-            out.add(s)
-        elif s in HARM or s in CASUALTY_ONLY:
-            continue
-        else:
-            out.add(s)
-    return out
+    if families <= {"fighting", "shell"}:
+        return True  # clashes with artillery: the clash
+    return families <= {"disrupted", "air", "shell", "ied"} and "disrupted" in families
 
 
 def _joins(old: ProtoEvent, new: ProtoEvent) -> bool:
     """Whether an event of a later sentence is the same as an earlier one (module docstring)."""
     if not _same_place(old, new):
         return False
-    if new.signals <= CASUALTY_ONLY | {"gunfire", "sniper"}:
+    if new.weak:
         return True
     if new.sub_event_type == old.sub_event_type:
-        return new.place is not None or old.place is not None or True
+        return True
     territory = (t.NON_STATE_OVERTAKES_TERRITORY, t.GOVERNMENT_REGAINS_TERRITORY)
     if old.sub_event_type in territory and new.sub_event_type == t.ARMED_CLASH:
         return new.place is not None and old.place is not None
-    if (
+    return (
         new.sub_event_type in territory
         and old.sub_event_type == t.ARMED_CLASH
         and new.place is not None
         and old.place is not None
-    ):
-        old.sub_event_type = new.sub_event_type
+    )
+
+
+def _is_object(sentence: Sentence, m: Mention) -> bool:
+    """An actor named as the target or the other side ("from the army", "ضد قسد")."""
+    if m.start == 0:
+        return False
+    before = sentence.tokens[m.start - 1]
+    if before in _OBJECT_MARKERS:
         return True
-    return False
-
-
-def _agent_rank(sentence: Sentence, m: Mention) -> int:
-    """0 for an actor that acts ("by X", first in the sentence), 1 for a target ("on X")."""
-    if m.start > 0 and sentence.tokens[m.start - 1] in ("by", "من قبل", "от", "par"):
-        return 0
-    if m.start > 0 and sentence.tokens[m.start - 1] in (
-        "on",
-        "against",
-        "targeting",
-        "ضد",
-        "على",
-        "по",
-        "contre",
-    ):
-        return 1
-    return 0
+    return m.start > 1 and before == "the" and sentence.tokens[m.start - 2] in _OBJECT_MARKERS
 
 
 def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
     """The ACLED sub-event type a set of cues stands for (precedence in the module docstring)."""
     s = signals
     mentions = sentence.mentions
-    victims_civilian = any(m.kind == "victim" and m.value == "civilian" for m in mentions) or any(
-        m.kind == "party" and m.value == "civilians" for m in mentions
+    victims_civilian = any(
+        (m.kind == "victim" and m.value == "civilian")
+        or (m.kind == "party" and m.value == "civilians")
+        for m in mentions
     )
     armed_victims = any(m.kind == "victim" and m.value == "combatant" for m in mentions)
-    if s & {"capture", "recapture", "enter"} and not s & {"handover"}:
+    if s & {"capture", "recapture", "enter", "fall"}:
         return t.NON_STATE_OVERTAKES_TERRITORY
-    if s & {"handover", "withdraw"}:
+    if "handover" in s:
+        return t.NON_VIOLENT_TRANSFER
+    if "withdraw" in s and not s & PRIMARY:
+        # a withdrawal under fire is a territory loss; without fighting, a transfer
+        if s & (FIGHTING | {"advance", "attack", "kill"}):
+            return t.NON_STATE_OVERTAKES_TERRITORY
         return t.NON_VIOLENT_TRANSFER
     if "chemical" in s:
         return t.CHEMICAL_WEAPON
@@ -714,24 +1108,22 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
         return t.SUICIDE_BOMB
     if s & {"intercept", "defuse"}:
         return t.DISRUPTED_WEAPONS_USE
-    if s & {"air", "drone"}:
+    if s & AIR:
         return t.AIR_DRONE_STRIKE
     if "ied" in s:
         return t.REMOTE_EXPLOSIVE
     if "grenade" in s:
         return t.GRENADE
-    if "protest" in s:
-        if s & {"riot", "mob"}:
+    if s & CROWD:
+        if s & {"riot"}:
             return t.VIOLENT_DEMONSTRATION
-        if s & {"kill", "live_fire", "gunfire"} and not s & FIGHTING:
+        if s & {"mob", "lynch"}:
+            return t.MOB_VIOLENCE
+        if s & {"kill", "live_fire", "gunfire"}:
             return t.EXCESSIVE_FORCE
         if s & {"disperse", "arrest"}:
             return t.PROTEST_WITH_INTERVENTION
         return t.PEACEFUL_PROTEST
-    if "riot" in s:
-        return t.VIOLENT_DEMONSTRATION
-    if "mob" in s:
-        return t.MOB_VIOLENCE
     if s & FIGHTING:
         return t.ARMED_CLASH
     if "shell" in s:
@@ -744,15 +1136,10 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
         return t.ARRESTS
     if "execute" in s:
         return t.ATTACK
-    if "explosion" in s:
-        return t.REMOTE_EXPLOSIVE
-    if s & {"kill", "gunfire", "sniper", "attack", "torture"}:
-        if victims_civilian and not armed_victims:
-            return t.ATTACK
-        if "attack" in s or armed_victims or "kill" in s or "sniper" in s:
-            return t.ARMED_CLASH
-    if s & {"agreement", "ceasefire"}:
+    if "agreement" in s:
         return t.AGREEMENT
+    if s & {"intercept", "defuse"}:
+        return t.DISRUPTED_WEAPONS_USE
     if "base" in s:
         return t.BASE_ESTABLISHED
     if "change" in s:
@@ -761,4 +1148,14 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
         return t.LOOTING
     if "displace" in s:
         return t.OTHER
+    # secondary cues only
+    if "explosion" in s:
+        return t.REMOTE_EXPLOSIVE
+    if s & {"kill", "gunfire", "sniper", "attack", "torture", "advance", "siege", "wound"}:
+        if victims_civilian and not armed_victims:
+            return t.ATTACK
+        if s & {"attack", "advance", "siege", "kill", "sniper", "gunfire"}:
+            return t.ARMED_CLASH
+    if "withdraw" in s:
+        return t.NON_VIOLENT_TRANSFER
     return ""

@@ -169,6 +169,7 @@ class Gazetteer:
         self.by_geonames_id: dict[int, int] = self.places.geonames_ids()
         self.admin1_index: dict[tuple[str, str], int] = {}
         self.country_index: dict[str, int] = {}
+        self.capital_index: dict[str, int] = {}
         self.weak_country_keys: set[str] = set()
         self.country_names: dict[str, str] = {}
         self.common_words: set[str] = set()
@@ -254,6 +255,8 @@ class Gazetteer:
             )
         for cc, name in self.country_names.items():
             capital = self._capital_of(cc, capitals.get(cc))
+            if capital is not None and capital.geonames_id in self.by_geonames_id:
+                self.capital_index[cc] = self.by_geonames_id[capital.geonames_id]
             lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
             strong, weak = aliases.get(cc, ([name], []))
             keys = [join_key(fold_phrase(n)) for n in [name, *strong]]

@@ -51,12 +51,13 @@ CUES: Final[dict[str, str]] = {
         "clash|clashes|clashed|clashing|fighting|fight|fought|battle|battles|battled|battling|"
         "firefight|firefights|gunfight|exchange of fire|exchanged fire|exchanges of fire|"
         "heavy fighting|fierce fighting|street fighting|skirmish|skirmishes|engaged|engagement|"
-        "counterattack|counter-attack|counteroffensive|counter-offensive|offensive|assault|"
-        "assaults|infiltration attempt|attempted infiltration|repelled|repulsed|thwarted an attack|"
-        "combat|combats|hostilities|front line|frontline|frontlines|"
+        "counterattack|counter-attack|assault|assaults|infiltration attempt|attempted infiltration|"
+        "repelled|repulsed|thwarted an attack|combat|combats|hostilities|shootout|gun battle|"
+        "inflicted heavy losses|inflicting heavy losses|inflicted losses|heavy losses|"
         "اشتباك|اشتباكات|اشتبكت|اشتبك|معارك|معركة|مواجهات|مواجهة|قتال|اقتتال|"
         "اشتباكات عنيفة|معارك عنيفة|هجوم معاكس|محاولة تسلل|محاولة تقدم|تصدت|تصدى|صد هجوم|"
-        "صد|احباط محاولة|تبادل لإطلاق النار|تبادل إطلاق النار|الاشتباكات|المعارك|محاور|محور|"
+        "صد|احباط محاولة|تبادل لإطلاق النار|تبادل إطلاق النار|الاشتباكات|المعارك|تشتبك|يشتبك|"
+        "تكبدهم خسائر|كبدتهم خسائر|تكبيدهم خسائر|خسائر فادحة|خسائر كبيرة|"
         "бои|бой|боестолкновения|боестолкновение|столкновения|столкновение|перестрелка|"
         "перестрелки|штурм|штурмовые действия|контратака|контратаки|отразили атаку|"
         "отразили|отражены|атаки противника|наступление|боевые действия|"
@@ -76,11 +77,11 @@ CUES: Final[dict[str, str]] = {
     "capture": (
         "captured|capture|captures|capturing|seized|seize|seizing|seizure|took control|"
         "take control|taken control|taking control|gained control|seized control|full control|"
-        "took over|taken over|overran|overrun|liberated|liberation|liberate|fell to|"
-        "fallen to|falls to|fall of|wrested control|"
-        "سيطرة|سيطرت|سيطر|تسيطر|يسيطر|السيطرة|بسط السيطرة|بسطت|فرض السيطرة|تحرير|حررت|حرر|"
-        "تحررت|تحرر|انتزاع السيطرة|انتزعت|"
-        "تمكنت من السيطرة|باتت تحت سيطرة|أصبحت تحت سيطرة|سقوط|سقطت|سقط بيد|"
+        "had taken|have taken|has taken|was taken|were taken|took full control|"
+        "took over|taken over|overran|overrun|liberated|liberation|liberate|wrested control|"
+        "سيطرة|سيطرة على|السيطرة على|سيطرت|سيطر|تسيطر|يسيطر|يسيطرون|بسط السيطرة|بسطت|فرض السيطرة|"
+        "تحرير|حررت|حرر|يحرر|يحررون|تحررت|تحرر|محررة|محرر|انتزاع السيطرة|انتزعت|"
+        "تمكنت من السيطرة|باتت تحت سيطرة|أصبحت تحت سيطرة|"
         "взяли под контроль|взяли|взят|взяты|заняли|занят|заняты|захватили|захвачен|захват|"
         "освобождён|освобожден|освободили|освобождение|перешел под контроль|установили контроль|"
         "контроль над|"
@@ -89,40 +90,46 @@ CUES: Final[dict[str, str]] = {
         "ont pris le contrôle|pris le contrôle|prise de contrôle|ont pris|s'est emparé|"
         "se sont emparés|emparés|tombé aux mains|tombée aux mains|conquis|a conquis"
     ),
+    "fall": (
+        "fell to|fallen to|falls to|fall of|fell into the hands of|"
+        "سقوط|سقطت|سقط بيد|سقطت بيد|пал|падение|впав|chute de|tombé"
+    ),
     "recapture": (
         "recaptured|recapture|retook|retaken|retake|regained|regain|regained control|"
         "restored control|re-took|reclaimed|restore control|restored security|recovered|"
-        "استعادة|استعادت|استعاد|استعادة السيطرة|إعادة السيطرة|أعادت السيطرة|استرجاع|استرجعت|"
+        "استعادة|استعادت|استعاد|تستعيد|يستعيد|استعادة السيطرة|إعادة السيطرة|أعادت السيطرة|استرجاع|"
+        "استرجعت|"
         "вернули контроль|вернули|отбили|восстановили контроль|повернули контроль|повернули|"
         "відбили|відвоювали|reprise|repris|ont repris|reconquis|reprise de contrôle"
     ),
     "enter": (
         "entered|entering|enter|marched into|swept into|swept through|stormed|stormed into|"
         "broke into|pushed into|rolled into|moved into|breached|"
-        "دخول|دخلت|دخل|دخلوا|اقتحام|اقتحمت|اقتحم|اقتحموا|"
+        "دخلت|دخل|دخلوا|يدخل|يدخلون|تدخل|اقتحام|اقتحمت|اقتحم|اقتحموا|يقتحم|يقتحمون|تقتحم|"
         "ворвались|вошли в|вошли|зайшли|увійшли|sont entrés|entrés|pénétré|ont pénétré"
     ),
     "advance": (
         "advanced|advance|advances|advancing|pushed toward|pushed towards|reached the outskirts|"
-        "pushed deeper|progress|gains|"
+        "pushed deeper|progress|gains|offensive|offensives|push|"
         "تقدم|تقدمت|تتقدم|يتقدم|توغل|توغلت|وصلت|وصلوا|الوصول إلى|"
         "продвинулись|продвижение|наступают|продвигаются|просунулися|просування|"
         "avancée|ont avancé|progressé|progression"
     ),
     "withdraw": (
         "withdrew|withdrawn|withdrawal|withdraw|withdrawing|pulled out|pull out|pulling out|"
-        "retreated|retreat|retreating|abandoned|abandon|fled|evacuated their positions|"
+        "retreated|retreat|retreating|abandoned|abandon|evacuated their positions|pulled back|"
         "collapsed|collapse|redeployed|redeployment|repositioned|"
-        "انسحاب|انسحبت|انسحب|انسحبوا|تنسحب|الانسحاب|فرار|فرت|فروا|هروب|انهيار|انهارت|"
+        "انسحاب|انسحبت|انسحب|انسحبوا|تنسحب|ينسحب|الانسحاب|فرار|فرت|فروا|هروب|انهيار|انهارت|"
         "إعادة انتشار|إعادة تموضع|أعادت تموضعها|"
         "отступили|отход|отошли|вышли из|вывод|покинули|відступили|вихід|відійшли|"
         "retrait|se sont retirés|retirés|retiré|repli|se sont repliés"
     ),
     "handover": (
         "handed over|hand over|handing over|handover|hand-over|surrendered|surrender|"
-        "without a fight|without resistance|without fighting|peacefully|negotiated exit|"
+        "without a fight|without resistance|without fighting|with no fighting|there was no fighting|"
+        "negotiated exit|"
         "تسليم|سلمت|سلم|تسلم|تسلمت|استلام|استلمت|دون قتال|دون مقاومة|بدون قتال|بدون مقاومة|"
-        "بشكل سلمي|سلميا|استسلام|استسلمت|"
+        "استسلام|استسلمت|"
         "передали|передача|сдались|сдача|без боя|без сопротивления|здалися|без бою|"
         "remis|remise|sans combat|sans résistance|se sont rendus|reddition"
     ),
@@ -131,7 +138,8 @@ CUES: Final[dict[str, str]] = {
         "airstrike|airstrikes|air strike|air strikes|air raid|air raids|airstrikes on|"
         "air attack|air attacks|air bombardment|aerial bombardment|bombing raid|bombing raids|"
         "warplanes|warplane|fighter jets|jets|aircraft|helicopter|helicopters|helicopter gunships|"
-        "barrel bomb|barrel bombs|bombed|bombing|bombings|bombarded|bombardment|air force|"
+        "barrel bomb|barrel bombs|bombed|bombing|bombings|bombarded|bombardment|"
+        "guided bomb|guided bombs|glide bomb|glide bombs|aerial bomb|aerial bombs|precision strikes|"
         "غارة|غارات|غارة جوية|غارات جوية|قصف جوي|القصف الجوي|الطيران الحربي|طيران حربي|"
         "الطائرات الحربية|طائرات حربية|المقاتلات|مقاتلات|مروحي|مروحية|مروحيات|براميل متفجرة|"
         "برميل متفجر|البراميل|الطيران|طيران|الطائرات|طائرات|قصفت الطائرات|شن غارات|شنت غارات|"
@@ -204,11 +212,12 @@ CUES: Final[dict[str, str]] = {
     ),
     "kill": (
         "killed|kill|kills|killing|slain|slaughtered|massacre|massacred|massacres|murdered|"
-        "murder|shot dead|gunned down|shot and killed|stabbed to death|beaten to death|"
+        "murder|shot dead|gunned down|shot and killed|stabbed to death|"
         "claimed the lives|took the lives|"
         "قتل|قتلت|قتلوا|مقتل|قتيل|قتلى|قتيلا|قتيلان|قتيلين|استشهاد|استشهد|استشهدوا|شهيد|"
         "شهداء|شهيدا|شهيدان|شهيدين|مجزرة|مجازر|ارتكبت مجزرة|اغتيال|اغتالت|اغتال|تصفية|"
-        "صرعى|لقي حتفه|لقوا حتفهم|لقي مصرعه|لقوا مصرعهم|مصرع|ضحايا|ضحية|أودى بحياة|"
+        "صرعى|لقي حتفه|لقوا حتفهم|لقي مصرعه|لقوا مصرعهم|مصرع|ضحايا|ضحية|أودى بحياة|يقتل|"
+        "يغتال|تغتال|يغتالون|"
         "убиты|убит|убиты|убили|убийство|погибли|погиб|погибла|погибших|гибель|жертвы|"
         "жертв|ликвидированы|ликвидировано|уничтожены|уничтожено|загинули|загинув|загинула|"
         "загиблих|загибель|вбили|вбито|вбив|жертви|жертв|ліквідовано|знищено|"
@@ -233,7 +242,8 @@ CUES: Final[dict[str, str]] = {
     "abduct": (
         "kidnapped|kidnapping|kidnap|abducted|abduction|abductions|abduct|forcibly disappeared|"
         "disappeared|hostage|hostages|taken hostage|held captive|seized hostage|"
-        "اختطاف|اختطفت|اختطف|خطف|خطفت|مختطف|مختطفين|المختطفين|إخفاء قسري|اخفاء قسري|"
+        "اختطاف|اختطفت|اختطف|يختطف|يختطفون|تختطف|خطف|خطفت|يخطف|مختطف|مختطفين|المختطفين|"
+        "إخفاء قسري|اخفاء قسري|"
         "رهائن|رهينة|احتجاز رهائن|"
         "похищены|похищен|похитили|похищение|заложники|заложников|викрали|викрадення|"
         "заручники|enlevé|enlevés|enlèvement|enlèvements|otages|pris en otage|kidnappé"
@@ -253,11 +263,14 @@ CUES: Final[dict[str, str]] = {
         "viols|violences sexuelles"
     ),
     "torture": "tortured|torture|تعذيب|عذبت|пытки|катування|torture|torturé",
+    "lynch": "beat to death|beaten to death|lynched|lynching|سحل|ضربا حتى الموت",
     "protest": (
         "protest|protests|protested|protesting|protesters|protestors|demonstration|"
         "demonstrations|demonstrators|demonstrated|rally|rallies|rallied|march|marched|"
-        "sit-in|sit-ins|vigil|strike action|general strike|took to the streets|"
-        "مسيرة شعبية|مسيرات شعبية|مسيرة حاشدة|مسيرة جماهيرية|"
+        "sit-in|sit-ins|vigil|strike action|general strike|took to the streets|gathered|"
+        "crowds gathered|celebrated|celebrating|celebrations|chanting|"
+        "مسيرة شعبية|مسيرات شعبية|مسيرة حاشدة|مسيرة جماهيرية|حشود|تحتفل|يحتفلون|احتفالات|"
+        "تجمع|تجمعوا|هتفوا|"
         "مظاهرة|مظاهرات|تظاهرة|تظاهرات|تظاهر|تظاهروا|متظاهرين|متظاهرون|المتظاهرين|"
         "احتجاج|احتجاجات|احتجاجية|وقفة احتجاجية|وقفة|اعتصام|اعتصامات|مسيرة احتجاجية|"
         "خرجوا في مظاهرة|إضراب|اضراب|"
@@ -269,7 +282,9 @@ CUES: Final[dict[str, str]] = {
     "riot": (
         "riot|riots|rioting|rioters|violent protest|violent protests|threw stones|"
         "hurled stones|pelted|burned tyres|burned tires|burning tyres|burning tires|vandalized|"
-        "أعمال شغب|شغب|مشاغبين|رشق بالحجارة|رشقوا|الحجارة|حرق إطارات|أحرقوا|إحراق|"
+        "set tyres ablaze|set tires ablaze|stormed the governorate|stormed the building|"
+        "أعمال شغب|شغب|مشاغبين|رشق بالحجارة|رشقوا|يرشقون|الحجارة|حرق إطارات|يحرقون الإطارات|"
+        "أحرقوا|إحراق|يضرمون النار|أضرموا النار|"
         "беспорядки|массовые беспорядки|погромы|заворушення|émeute|émeutes|émeutiers|"
         "incendié|jets de pierres"
     ),
@@ -285,27 +300,33 @@ CUES: Final[dict[str, str]] = {
         "gaz lacrymogène|gaz lacrymogènes|canon à eau"
     ),
     "agreement": (
-        "agreement|agreements|agreed|deal|accord|signed|reconciliation|settlement deal|"
-        "settlement agreement|settlement|memorandum|understanding|truce|ceasefire|cease-fire|"
-        "prisoner swap|prisoner exchange|exchange of prisoners|swap|handover deal|"
-        "اتفاق|اتفاقا|اتفاقية|اتفقت|اتفق|توافق|تفاهم|تفاهمات|تسوية|مصالحة|هدنة|وقف إطلاق النار|"
-        "وقف اطلاق النار|تبادل أسرى|صفقة تبادل|صفقة|وقعت|توقيع|"
-        "соглашение|соглашения|договоренность|договорённость|договорились|перемирие|"
-        "прекращение огня|обмен пленными|обмен|подписали|угода|домовленість|домовилися|"
-        "перемир'я|обмін полоненими|обмін|припинення вогню|"
-        "accord|accords|cessez-le-feu|trêve|échange de prisonniers|réconciliation|signé"
+        "agreement|agreements|agreed|deal|accord|reconciliation deal|settlement deal|"
+        "settlement agreement|memorandum of understanding|prisoner swap|prisoner exchange|"
+        "exchange of prisoners|exchanged|handover deal|"
+        "اتفاق|اتفاقا|اتفاقية|اتفقت|اتفق|توافق|تفاهم|تفاهمات|تسوية|مصالحة|تبادل أسرى|"
+        "صفقة تبادل|وقعت اتفاق|توقيع اتفاق|"
+        "соглашение|соглашения|договоренность|договорённость|договорились|обмен пленными|"
+        "угода|домовленість|домовилися|обмін полоненими|"
+        "accord|accords|échange de prisonniers|réconciliation"
+    ),
+    "ceasefire": (
+        "truce|ceasefire|cease-fire|armistice|هدنة|وقف إطلاق النار|وقف اطلاق النار|"
+        "перемирие|прекращение огня|перемир'я|припинення вогню|cessez-le-feu|trêve"
+    ),
+    "in_force": (
+        "took effect|takes effect|came into force|comes into force|entered into force|"
+        "came into effect|went into effect|into effect|reached an agreement|"
+        "حيز التنفيذ|دخل حيز التنفيذ|التوصل إلى اتفاق|التوصل الى اتفاق|توصل|توصلت|"
+        "вступило в силу|вступил в силу|набуло чинності|entré en vigueur|est entré en vigueur"
     ),
     "intercept": (
         "intercepted|intercept|interception|shot down|downed|shoots down|"
-        "destroyed in the air|air defense|air defence|air defenses|air defences|"
-        "air defence systems|air defense systems|jammed|electronic warfare|"
-        "اعترضت|اعتراض|اسقاط|إسقاط|أسقطت|أسقط|الدفاعات الجوية|دفاعات جوية|المضادات الأرضية|"
-        "الدفاع الجوي|تصدت الدفاعات|"
-        "сбиты|сбит|сбили|перехвачены|перехвачен|перехватили|ПВО|средства ПВО|"
-        "дежурные средства ПВО|уничтожены в воздухе|подавлены РЭБ|РЭБ|"
-        "збито|збили|знищено в повітрі|перехоплено|ППО|сили ППО|протиповітряна оборона|"
-        "мобільні вогневі групи|РЕБ|локаційно втрачені|"
-        "intercepté|interceptés|abattu|abattus|défense aérienne|défenses aériennes"
+        "destroyed in the air|jammed|lost in location|"
+        "اعترضت|اعتراض|اسقاط|إسقاط|أسقطت|أسقط|تسقط|يسقط|تصدت الدفاعات|تصدت الدفاعات الجوية|"
+        "сбиты|сбит|сбили|перехвачены|перехвачен|перехватили|уничтожены в воздухе|"
+        "перехвачены и уничтожены|подавлены РЭБ|"
+        "збито|збили|знищено в повітрі|перехоплено|локаційно втрачені|"
+        "intercepté|interceptés"
     ),
     "defuse": (
         "defused|defuse|dismantled|dismantle|disarmed|cleared mines|demining|seized weapons|"
@@ -335,8 +356,10 @@ CUES: Final[dict[str, str]] = {
         "looted|looting|looters|plundered|plunder|pillaged|pillage|ransacked|stole|stolen|"
         "burned houses|burned homes|torched homes|torched houses|set ablaze|demolished|"
         "demolition|bulldozed|razed|vandalised|vandalized|blew up houses|destroyed homes|"
+        "torn down|tore down|toppled a statue|toppled the statue|statue was toppled|"
         "destroyed houses|property destruction|"
-        "نهب|نهبت|سرقة|سرقت|تعفيش|سلب|حرق منازل|أحرقت منازل|إحراق منازل|هدم|هدمت|تجريف|"
+        "نهب|نهبت|ينهب|ينهبون|تنهب|سرقة|سرقت|تعفيش|سلب|حرق منازل|أحرقت منازل|إحراق منازل|هدم|"
+        "هدمت|تجريف|تحطيم|يحطمون|حطموا|"
         "جرفت|تفجير منازل|فجرت منازل|"
         "мародерство|мародеры|разграбили|грабеж|снесли|сожгли дома|мародерство|пограбували|"
         "pillage|pillé|pillés|pillages|incendié des maisons|démoli|démolition"
@@ -348,14 +371,24 @@ CUES: Final[dict[str, str]] = {
         "пошкоджено|пошкодження|пожежа|détruit|détruits|endommagé|endommagés|incendie"
     ),
     "displace": (
-        "displaced|displacement|fled their homes|fleeing|flee|exodus|refugees|evacuated|"
-        "evacuation|evacuations|forced to flee|displacement wave|"
-        "نزوح|نزح|نزحت|نازحين|النازحين|موجة نزوح|تهجير|هجرت|مهجرين|فرار المدنيين|إخلاء|"
+        "were displaced|have been displaced|has displaced|had been displaced|displacement|fled|"
+        "fled their homes|exodus|evacuated|evacuation|evacuations|forced to flee|"
+        "displacement wave|mandatory evacuation|"
+        "نزوح|نزح|نزحت|موجة نزوح|تهجير|هجرت|فرار المدنيين|إخلاء|"
         "беженцы|эвакуация|эвакуировали|переселенцы|біженці|евакуація|евакуювали|"
         "déplacés|déplacement|fuir|exode|réfugiés|évacuation"
     ),
+    "noise": (
+        "fell to a|fell to its|fell to the lowest|fell to record|controlled detonation|"
+        "controlled explosion|explosion was heard|explosions were heard|heard explosions|"
+        "sound of explosions|displacement camp|displacement camps|IDP camp|camp for displaced|"
+        "air defence sites|air defense sites|air defence systems|air defense systems|"
+        "drone footage|captured by our photographer|"
+        "سماع دوي|دوي انفجار|مخيم للنازحين|مخيمات النازحين|تفجير مضبوط|مناطق سيطرة|"
+        "مناطق السيطرة|خريطة السيطرة|تحت سيطرة|خاضعة لسيطرة|الخاضعة لسيطرة|مناطق نفوذ"
+    ),
     "wound": (
-        "wounded|injured|injuring|injuries|wounding|hurt|wounds|casualties|"
+        "wounded|injured|injuring|injuries|wounding|hurt|wounds|injures|injure|casualties|"
         "جرحى|جريح|جرح|إصابة|إصابات|أصيب|أصيبوا|مصاب|مصابين|المصابين|الجرحى|جراح|"
         "ранены|ранен|ранения|раненых|пострадали|пострадавших|поранені|поранено|травмовано|"
         "постраждали|постраждалих|blessés|blessé|blessures"
@@ -375,7 +408,7 @@ DEATH_WORDS: Final = (
     "tués|tué|tuée|morts|mort|décès|victimes|corps"
 )
 INJURY_WORDS: Final = (
-    "wounded|injured|injuring|injuries|wounding|hurt|"
+    "wounded|injured|injuring|injuries|wounding|hurt|injures|injure|wounds|"
     "جرحى|جريح|إصابة|إصابات|أصيب|أصيبوا|مصاب|مصابين|المصابين|الجرحى|"
     "ранены|ранен|ранения|раненых|пострадали|поранені|поранено|травмовано|blessés|blessé"
 )
@@ -395,19 +428,23 @@ MODIFIERS: Final[dict[str, str]] = {
     ),
     "future": (
         "will|would|could|may|might|shall|plans|plan|planned|planning|intends|intend|"
-        "intention|threatened|threatens|threaten|threat|threats|vowed|vows|warned|warns|"
-        "warning|prepare|prepares|preparing|preparations|expected to|likely to|about to|"
-        "possible|potential|imminent|looming|aims to|seeks to|ready to|"
-        "سوف|سيتم|ستقوم|سيقوم|ستبدأ|سيبدأ|يعتزم|تعتزم|يخطط|تخطط|يهدد|تهدد|هدد|هددت|تهديد|"
-        "تهديدات|توعد|توعدت|يتوعد|تستعد|يستعد|استعدادات|تحضيرات|حشود|تحشد|يحشد|محتمل|مرتقب|"
-        "قد|ربما|من المتوقع|متوقع|يسعى|تسعى|"
-        "будет|будут|планирует|планируют|собирается|угрожает|угрожают|может|могут|готовится|"
-        "буде|будуть|планує|погрожує|може|готується|"
-        "va|vont|pourrait|pourraient|menace|menacé|prévoit|envisage|prépare"
+        "intention|threat|threats|prepare|prepares|preparing|preparations|expected to|"
+        "likely to|about to|"
+        "possible|potential|imminent|looming|aims to|seeks to|ready to|to retake|to capture|"
+        "to seize|to take|to recapture|to storm|in a bid to|bid to|attempt to|attempting to|"
+        "trying to|tried to|sought to|seeking to|if|unless|until|fears|fear|feared|amid fears|"
+        "expects|expected|"
+        "سوف|سيتم|ستقوم|سيقوم|ستبدأ|سيبدأ|يعتزم|تعتزم|يخطط|تخطط|تهديد|"
+        "تهديدات|تستعد|يستعد|استعدادات|تحضيرات|تحشد|يحشد|محتمل|مرتقب|"
+        "قد|ربما|من المتوقع|متوقع|يسعى|تسعى|إذا|اذا|لو|حتى|مخاوف|خشية|"
+        "будет|будут|планирует|планируют|собирается|может|могут|готовится|"
+        "буде|будуть|планує|може|готується|"
+        "va|vont|pourrait|pourraient|prévoit|envisage|prépare|si"
     ),
     "question": "?|؟|what if|why|how|whether|هل|لماذا|كيف|ماذا|почему|как|чи|чому|pourquoi|est-ce",
     "call": (
-        "calls for|called for|urged|urges|urging|appeal|appealed|demands|demanded|must stop|"
+        "calls for|called for|calls on|called on|urged|urges|urging|appeal|appealed|demands|"
+        "demanded|demanding|demand|must stop|"
         "should|يدعو|دعا|دعت|تدعو|طالب|طالبت|يطالب|ناشد|ناشدت|يجب|призвал|призвали|закликав|"
         "appelle|appelé|exhorte"
     ),
@@ -415,11 +452,25 @@ MODIFIERS: Final[dict[str, str]] = {
         "anniversary|years ago|decade ago|in 2011|in 2012|in 2013|in 2014|in 2015|in 2016|"
         "in 2017|in 2018|in 2019|in 2020|in 2021|in 2022|since 2011|since 2012|since 2016|"
         "since 2020|remember|recall|recalled|recalls|flashback|on this day|historically|"
+        "a day after|days after|a week after|weeks after|hours after|since the start|"
+        "since the beginning|"
         "ذكرى|الذكرى|قبل سنوات|قبل عام|في مثل هذا اليوم|عام 2012|عام 2016|عام 2013|عام 2020|"
+        "بعد يوم من|"
         "منذ عام|годовщина|лет назад|років тому|річниця|anniversaire|il y a"
+    ),
+    "background": (
+        "a day after|days after|a week after|weeks after|hours after|to celebrate|celebrate|"
+        "video showing|video shows|footage showing|footage shows|after a video|احتفالا|"
+        "احتفالاً|فيديو يظهر|مقطع مصور|بعد يوم من|بعد أيام من"
+    ),
+    "threat": (
+        "warned|warns|warning|threatened|threatens|threaten|vowed|vows|pledged|"
+        "يهدد|تهدد|هدد|هددت|توعد|توعدت|يتوعد|угрожает|угрожают|пригрозил|погрожує|"
+        "menace|a menacé"
     ),
     "also": "also|another|additional|separately|meanwhile|كما|أيضا|ايضا|كذلك|وفي سياق|также|також|aussi|également",
     "toll": TOLL_WORDS,
+    "flee": "fleeing|escape|escaping|escaped|fled from|هربا|هروبا|فرارا|هربا من|спасаясь|рятуючись|fuyant",
     "report_of": (
         "reports of|reported|reportedly|allegedly|alleged|unconfirmed|rumours|rumors|"
         "أنباء|أنباء عن|معلومات عن|أنباء غير مؤكدة|يشاع|сообщения о|повідомлення про|"
@@ -432,7 +483,11 @@ STRONG_GENRES: Final[dict[str, str]] = {
     "opinion": "opinion|op-ed|رأي|مقال رأي|وجهة نظر|мнение|думка|tribune|point de vue",
     "commentary": "commentary|تعليق|комментарий|коментар|commentaire",
     "editorial": "editorial|افتتاحية|редакционная|éditorial",
-    "explainer": "explainer|what we know|ما نعرفه|что известно|що відомо|ce que l'on sait",
+    "explainer": (
+        "explainer|what we know|things to know|what to know|thread|map update|"
+        "photo gallery|in pictures|ما نعرفه|خريطة|خريطة توضح|что известно|що відомо|"
+        "ce que l'on sait"
+    ),
 }
 """Marks of a piece that discusses events rather than reports one (checked at its start)."""
 
@@ -462,13 +517,15 @@ GENRE: Final = (
 VICTIMS: Final[dict[str, str]] = {
     "civilian": (
         "civilian|civilians|resident|residents|people|person|persons|child|children|kids|"
-        "woman|women|girl|girls|boy|boys|man|men|family|families|farmer|farmers|shepherd|"
+        "woman|women|girl|girls|boy|boys|man|men|young man|young men|family|families|farmer|"
+        "farmers|shepherd|merchant|trader|detainees|organisers|organizers|"
         "shepherds|worker|workers|student|students|teacher|doctor|doctors|nurse|paramedic|"
         "paramedics|journalist|journalists|aid worker|aid workers|villagers|passers-by|"
         "displaced people|IDPs|worshippers|patients|elderly|infant|baby|"
         "مدني|مدنيين|مدنيون|المدنيين|مدنية|أطفال|طفل|طفلة|الأطفال|نساء|امرأة|سيدة|مواطن|"
         "مواطنين|مواطنا|مواطنة|أهالي|الأهالي|عائلة|أسرة|مزارع|مزارعين|راعي|رعاة|عامل|عمال|"
-        "طالب|طلاب|معلم|طبيب|أطباء|ممرض|مسعف|مسعفين|صحفي|صحفيين|إعلامي|شخص|أشخاص|"
+        "طالب|طلاب|معلم|طبيب|أطباء|ممرض|مسعف|مسعفين|صحفي|صحفيين|إعلامي|شخص|أشخاص|تاجر|"
+        "تاجرا|شبان|الشبان|شابين|"
         "شخصين|شخصا|النازحين|نازحين|مصلين|مرضى|مسن|رضيع|شاب|شبان|رجل|رجال|فتاة|فتى|"
         "мирные жители|мирных жителей|мирный житель|мирного жителя|гражданские|"
         "гражданских|жители|жителей|житель|человек|люди|дети|детей|ребенок|ребёнок|"
@@ -478,13 +535,13 @@ VICTIMS: Final[dict[str, str]] = {
         "villageois|bergers|orpailleurs|fidèles"
     ),
     "combatant": (
-        "soldier|soldiers|troops|fighter|fighters|militant|militants|gunman|gunmen|insurgent|"
+        "soldier|soldiers|troops|fighter|fighters|militant|militants|insurgent|"
         "insurgents|rebel|rebels|officer|officers|member|members|personnel|servicemen|"
         "serviceman|guards|guard|policeman|policemen|police officers|conscripts|recruits|"
         "commander|commanders|militiamen|militiaman|jihadists|jihadist|terrorists|terrorist|"
         "combatants|mercenaries|operatives|elements|"
         "عنصر|عناصر|عنصرا|عنصرين|عنصران|جندي|جنود|جنديا|جنديين|مقاتل|مقاتلين|مقاتلا|"
-        "مقاتلون|ضابط|ضباط|ضابطا|قائد|قيادي|قياديين|مسلح|مسلحين|مسلحون|إرهابي|إرهابيين|"
+        "مقاتلون|ضابط|ضباط|ضابطا|قائد|قيادي|قياديين|إرهابي|إرهابيين|"
         "إرهابيا|مرتزقة|مرتزق|عسكري|عسكريين|عسكريا|مجند|مجندين|شرطي|عناصر الأمن|"
         "солдат|солдаты|солдата|военнослужащий|военнослужащих|военные|военных|боевик|"
         "боевиков|боевики|наемников|наёмников|террористов|боец|бойцов|офицер|офицеров|"
@@ -667,17 +724,18 @@ MONTH_WORDS: Final = "last month|this month|earlier this month|past month|الش
 LOCATION_WORDS: Final[dict[str, str]] = {
     # "X province", "the countryside of X": the province, ACLED geo_precision 3
     "province": (
-        "province|governorate|oblast|region|district|countryside|rural|rural areas|"
+        "province|governorate|oblast|region|regions|provinces|countryside|rural|rural areas|"
         "countryside of|province of|governorate of|region of|"
         "محافظة|ريف|أرياف|ريفي|ولاية|منطقة|"
-        "область|области|областью|район|района|регион|региона|області|район|районі|"
-        "province|région|cercle|commune rurale"
+        "область|области|областью|регион|региона|області|областях|областей|республики|"
+        "province|région|cercle"
     ),
     # "near X", "outskirts of X", "north of X": ACLED geo_precision 2
     "near": (
         "near|nearby|outskirts|outskirt|vicinity|around|surroundings|suburbs|suburb|"
         "north of|south of|east of|west of|northeast of|northwest of|southeast of|"
         "southwest of|on the edge of|edges of|outside|environs|axis|front|frontline|"
+        "district|rayon|countryside of the town|area of|"
         "direction|approaches to|km from|kilometres from|kilometers from|"
         "محيط|أطراف|قرب|بالقرب من|ضواحي|تخوم|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|"
         "جبهة|جبهات|محور|محاور|مشارف|مداخل|على بعد|"
@@ -691,6 +749,21 @@ LOCATION_WORDS: Final[dict[str, str]] = {
         "in|on|at|into|inside|across|targeting|hitting|over|throughout|"
         "في|على|داخل|ضمن|в|во|на|у|по|à|au|dans|sur"
     ),
+    # "town of X", "بلدة X": a settlement word naming the place that follows
+    "settlement": (
+        "town|village|city|camp|towns|villages|"
+        "بلدة|مدينة|قرية|بلدات|قرى|مدن|مخيم|ناحية|منطقة|بلدتي|قريتي|مدينتي|"
+        "село|селе|поселок|посёлок|город|городе|місто|місті|селище|ville|village|localité"
+    ),
+    # "toward X": where forces head, not where the event is
+    "toward": "toward|towards|in the direction of|باتجاه|نحو|في اتجاه|в сторону|у бік|vers|en direction de",
+    # "between X and Y": a stretch between two places, one event
+    "between": (
+        "between|road|highway|route|بين|طريق|أوتوستراد|اوتوستراد|между|трассе|дороге|між|"
+        "entre|la route"
+    ),
+    # "the neighbourhood X of Y": the city Y is the event place
+    "quarter": "neighbourhood|neighborhood|quarter|district of|حي|أحياء|حارة|микрорайон|район города|quartier",
     # "from X": where an attack came from, not where it happened
     "from": "from|out of|launched from|fired from|من|انطلاقا من|из|с|з|із|depuis",
     # a place named as a government ("Damascus said", "Moscow denied") is no event place

@@ -105,22 +105,24 @@ class PhraseIndex:
             longest = first.get(tokens[i])
             if not longest:
                 continue
-            got_terms = got_place = False
+            families: set[str] = set()  # families already found at this position (longest first)
+            got_place = False
             for m in range(min(longest, n - i), 0, -1):
                 key = tokens[i] if m == 1 else " ".join(tokens[i : i + m])
-                if not got_terms:
-                    values = terms.get(key)
-                    if values:
-                        got_terms = True
-                        for kind, value in values:
+                values = terms.get(key)
+                if values:
+                    added: set[str] = set()
+                    for kind, value in values:
+                        family = FAMILY.get(kind, kind)
+                        if family not in families:
                             found.append(Mention(i, i + m, kind, value))
+                            added.add(family)
+                    families |= added
                 if not got_place:
                     indices = places.get(key)
                     if indices:
                         got_place = True
                         found.append(Mention(i, i + m, "place", indices))
-                if got_terms and got_place:
-                    break
         return _drop_contained(found)
 
 
@@ -145,7 +147,7 @@ def _drop_contained(found: list[Mention]) -> list[Mention]:
 
 _AR_CONJ: Final = "وف"
 _AR_PREP: Final = "بلك"
-_AR_SUFFIXES: Final = ("هما", "هم", "ها", "ه", "ي", "ات", "ين", "ون", "ان")
+_AR_SUFFIXES: Final = ("هما", "هم", "ها", "ه", "ي", "ات", "ين", "ون", "ان", "ا")
 _CYR_MAX_CUT: Final = 3
 
 
@@ -155,8 +157,9 @@ def _variants(token: str) -> list[str]:
     if "\u0600" <= first <= "\u06ff":
         return _arabic_variants(token)
     if "\u0400" <= first <= "\u04ff":
-        out = [token[:-cut] for cut in range(1, _CYR_MAX_CUT + 1) if len(token) - cut >= 4]
-        out += [stem + ending for stem in out[:2] for ending in ("ь", "а", "я", "е", "и", "ы")]
+        stems = [token[:-cut] for cut in range(1, _CYR_MAX_CUT + 1) if len(token) - cut >= 3]
+        out = [stem for stem in stems if len(stem) >= 4]
+        out += [stem + ending for stem in stems[:2] for ending in ("ь", "а", "я", "е", "и", "ы")]
         return out
     if token.endswith("s") and len(token) > 3:
         return [token[:-1], token[:-2]] if token.endswith("es") else [token[:-1]]

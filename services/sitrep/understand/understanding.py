@@ -10,6 +10,7 @@ besides caches, safe to call from any thread.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,7 +97,7 @@ class Understander:
         if title and not text.startswith(title):
             parts.append(self._sentence(0, title, is_title=True))
             words.extend(parts[0].raw)
-        for sentence_text in sentences(text):
+        for sentence_text in sentences(_DATELINE.sub("", text, count=1)):
             sentence = self._sentence(len(parts), sentence_text)
             words.extend(sentence.raw)
             parts.append(sentence)
@@ -108,6 +109,7 @@ class Understander:
             source_role=ctx.source_role,
             source_name=ctx.source_name,
             region=ctx.region,
+            source_side=ctx.source_side,
         )
         candidates = self.reader.candidates(parts, reading)
         return Understanding(language=language, clean_text=text, candidates=candidates)
@@ -178,6 +180,13 @@ def _add_mapping(add: object, mapping: Mapping[str, int], kind: str) -> None:
         add([phrase], kind, value)  # type: ignore[operator]
 
 
+# "BEIRUT (Reuters) -", "DAMASCUS/AMMAN (Reuters) -", "KHARTOUM —", "بيروت (رويترز) -": where the
+# reporter files from, not where the event is
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z .,'/-]{2,60}\s*\([A-Za-z. ]{1,25}\)\s*[-—–:]+"
+    r"|[A-Z]{3,}(?:[ /,][A-Z]{3,}){0,3}\s*[-—–]+"
+    r"|[\u0600-\u06ff ]{2,30}\s*\([\u0600-\u06ff ]{1,20}\)\s*[-—–:]+)\s*"
+)
 _CONJUNCTIONS = frozenset({"and", "while", "whereas", "but", "и", "а", "і", "та", "et", "mais"})
 _PAST_WORDS = ("last", "past", "earlier", "الماضي", "прошл", "минул", "dernier", "dernière")
 
