@@ -105,9 +105,12 @@ class Gazetteer:
         return cls(tuple(towns))
 
 
-def stream(count: int, gazetteer: Gazetteer, events_per_day: int, seed: int) -> Iterator[Report]:
+def stream(
+    count: int, gazetteer: Gazetteer, events_per_day: int, seed: int, words: int = 40
+) -> Iterator[Report]:
     """``count`` reports in publication order: each event reported 1-5 times within hours,
-    10% of follow-ups forwards of the first post, 5% near-identical reposts."""
+    10% of follow-ups forwards of the first post, 5% near-identical reposts. Texts have about
+    ``words`` words (their length changes the cost of fingerprints, not the state)."""
     rnd = random.Random(seed)
     pending: list[tuple[float, int, Report]] = []
     serial = itertools.count()
@@ -125,7 +128,7 @@ def stream(count: int, gazetteer: Gazetteer, events_per_day: int, seed: int) -> 
         kind = rnd.choice(KINDS)
         actors = tuple(rnd.sample(ACTORS, rnd.randint(0, 2)))
         day = datetime.fromtimestamp(clock, tz=UTC).date().isoformat()
-        body = " ".join(rnd.choices(WORDS, k=rnd.randint(12, 40)))
+        body = " ".join(rnd.choices(WORDS, k=rnd.randint(words // 3, words)))
         text = f"{kind[1]} on {town.name}: {body}"
         first: Report | None = None
         for n in range(rnd.choice((1, 1, 2, 2, 3, 4, 5))):
@@ -145,7 +148,7 @@ def stream(count: int, gazetteer: Gazetteer, events_per_day: int, seed: int) -> 
                 claim_status=rnd.choice(("claimed", "reported")),
             )
             origin = None
-            own_text = f"{text} {' '.join(rnd.choices(WORDS, k=25))}"
+            own_text = f"{text} {' '.join(rnd.choices(WORDS, k=words // 2))}"
             roll = rnd.random()
             if first is not None and roll < 0.10:
                 origin, own_text = first.report_id, first.text
@@ -211,31 +214,56 @@ def measure_cost(count: int) -> dict[str, Any]:
 
 
 def measure_memory(clusters: int) -> dict[str, Any]:
-    """tracemalloc bytes of the ledger's states with ``clusters`` open clusters (no window)."""
+    """Bytes per open cluster with ``clusters`` open at once (no window), by tracemalloc.
+
+    Two figures: ``live`` traces a build of a tenth of the clusters (tracing a full build would
+    take minutes); ``restored`` builds all of them untraced, encodes every cell state, and
+    traces decoding them — the memory a worker holds after recovering its tables."""
     gazetteer = Gazetteer.build(cells=2000, towns_per_cell=60, seed=3)
-    reports = stream(10 * clusters, gazetteer, events_per_day=20000, seed=4)
+
+    def build(target: int) -> tuple[EventLedger, int]:
+        ledger = EventLedger(window=None)
+        added = 0
+        for report in stream(10 * target, gazetteer, events_per_day=20000, seed=4, words=12):
+            ledger.add(report, NOW)
+            added += 1
+            if added % 1000 == 0 and ledger.open_events() >= target:
+                break
+        return ledger, added
+
     gc.collect()
     tracemalloc.start()
-    ledger = EventLedger(window=None)
-    added = 0
-    for report in reports:
-        ledger.add(report, NOW)
-        added += 1
-        if added % 1000 == 0 and ledger.open_events() >= clusters:
-            break
+    small, _ = build(clusters // 10)
+    gc.collect()
+    live_traced, _peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    live_clusters = small.open_events()
+    del small
+
+    ledger, added = build(clusters)
+    open_events = ledger.open_events()
+    members = sum(len(e.members) for s in ledger for e in s.events.values())
+    blobs = [state.to_bytes() for state in ledger]
+    del ledger
+    gc.collect()
+    tracemalloc.start()
+    started = time.perf_counter()
+    restored = [CellState.from_bytes(blob) for blob in blobs]
+    decode_seconds = time.perf_counter() - started
     gc.collect()
     traced, _peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    open_events = ledger.open_events()
-    members = sum(len(e.members) for s in ledger for e in s.events.values())
-    state_bytes = sum(len(s.to_bytes()) for s in ledger)
+    assert sum(len(s.events) for s in restored) == open_events
     return {
         "open_clusters": open_events,
         "reports": added,
         "members": members,
-        "traced_mb": round(traced / 2**20, 1),
-        "bytes_per_cluster": round(traced / open_events),
-        "serialized_bytes_per_cluster": round(state_bytes / open_events),
+        "restored_traced_mb": round(traced / 2**20, 1),
+        "restored_bytes_per_cluster": round(traced / open_events),
+        "live_clusters": live_clusters,
+        "live_bytes_per_cluster": round(live_traced / live_clusters),
+        "serialized_bytes_per_cluster": round(sum(map(len, blobs)) / open_events),
+        "decode_seconds_traced": round(decode_seconds, 1),
     }
 
 
@@ -251,7 +279,8 @@ def measure_bounded(total: int) -> dict[str, Any]:
     gazetteer = Gazetteer.build(cells=60, towns_per_cell=40, seed=5)
     ledger = EventLedger(window=WINDOW, expire_every=1000)
     marks: dict[str, Any] = {}
-    for n, report in enumerate(stream(total, gazetteer, events_per_day=1500, seed=6), start=1):
+    reports = stream(total, gazetteer, events_per_day=1500, seed=6, words=12)
+    for n, report in enumerate(reports, start=1):
         ledger.add(report, NOW)
         if n in (total // 2, total):
             ledger.expire()
@@ -349,9 +378,10 @@ def main(argv: list[str] | None = None) -> int:
         f"state held as bytes: median {c['bytes_held_median_us']} us"
     )
     print(
-        f"memory: {m['bytes_per_cluster']} bytes per open cluster ({m['open_clusters']} clusters, "
-        f"{m['members']} members, {m['traced_mb']} MiB traced); serialized "
-        f"{m['serialized_bytes_per_cluster']} bytes per cluster"
+        f"memory: {m['restored_bytes_per_cluster']} bytes per open cluster restored from bytes "
+        f"({m['open_clusters']} clusters, {m['members']} members, {m['restored_traced_mb']} MiB "
+        f"traced), {m['live_bytes_per_cluster']} bytes built live ({m['live_clusters']} "
+        f"clusters); {m['serialized_bytes_per_cluster']} bytes serialized"
     )
     half, full = (k for k in b if k.isdigit())
     print(

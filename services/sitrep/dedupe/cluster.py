@@ -14,8 +14,9 @@ the cell, in the report's order:
    channel and is matched like any report;
 2. *same event* — otherwise the candidate joins the open event it fits best
    (:func:`~sitrep.dedupe.compatibility.match`) with rule ``same_event``, when the fit reaches
-   :data:`~sitrep.dedupe.compatibility.MERGE_THRESHOLD`; a report never joins one event twice
-   (two candidates of one report are two events by construction);
+   :data:`~sitrep.dedupe.compatibility.MERGE_THRESHOLD` — the report's own earlier candidates
+   included: a story that tells one capture as "the rebels took the city" and "the army
+   withdrew" gives one event with two links (its voice still counts once);
 3. otherwise it *seeds* a new event (rule ``seed``) whose id is a hash of the candidate id and
    the report version, so a replay or another worker derives the same id.
 
@@ -44,20 +45,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
-from typing import Final
 
 from sitrep.dedupe import copies
 from sitrep.dedupe.cells import place_cell
 from sitrep.dedupe.compatibility import MERGE_THRESHOLD, Match, families_to_search, match
 from sitrep.dedupe.corroboration import claim_status, corroboration, origin_voice, source_voice
-from sitrep.dedupe.member import Member
+from sitrep.dedupe.member import SEED, Member
 from sitrep.dedupe.state import CellState, OpenEvent, ReportMark, TextPrint, reindexed
 from sitrep.records.codec import encode
 from sitrep.records.model import Event, EventCandidate, MergeReason, Report
 from sitrep.records.times import parse_iso, to_iso
-
-SEED: Final = MergeReason("seed")
-"""The reason of the member that opened an event."""
 
 
 def event_id_for(candidate_id: str, report_version: int) -> str:
@@ -140,14 +137,13 @@ def _best(
     event_ids: Iterable[str],
     candidate: EventCandidate,
     activity: int,
-    report_id: str,
     *,
     copy: bool = False,
 ) -> tuple[str, Match] | None:
     best: tuple[str, Match] | None = None
     for event_id in event_ids:
         event = events.get(event_id)
-        if event is None or report_id in event.profile.active_reports:
+        if event is None:
             continue
         fit = match(candidate, activity, event.profile, copy=copy)
         if fit is not None and (best is None or fit.score > best[1].score):
@@ -163,13 +159,14 @@ def _withdrawn(members: Iterable[Member], report_id: str) -> tuple[Member, ...]:
 
 
 def _joined(members: tuple[Member, ...], member: Member) -> tuple[Member, ...]:
-    """``members`` with ``member`` added. An edit of a report whose candidate was here takes
-    its predecessor's place and reason (it is still here for the same reason), so an edit that
-    changes nothing leaves the event as it was; other members of the report leave."""
+    """``members`` with ``member`` added. Members an earlier version of the same report left
+    here (withdrawn) give way: the one with the same candidate id is replaced in place and keeps
+    its reason (it is still here for the same reason), so an edit that changes nothing leaves
+    the event as it was."""
     out: list[Member] = []
     placed = False
     for m in members:
-        if m.report_id != member.report_id:
+        if m.report_id != member.report_id or not m.withdrawn:
             out.append(m)
         elif not placed and m.candidate.candidate_id == member.candidate.candidate_id:
             out.append(replace(member, reason=m.reason))
@@ -235,7 +232,7 @@ def _place(
     origin = speaker.origin
     if origin is not None:
         holding = [e for e, ev in events.items() if origin.report_id in ev.profile.active_reports]
-        found = _best(events, holding, candidate, activity, report.report_id, copy=True)
+        found = _best(events, holding, candidate, activity, copy=True)
         if found is not None:
             event_id, fit = found
             return event_id, MergeReason(
@@ -251,7 +248,7 @@ def _place(
         for e in index.get(family, ())
     )
     searched.update(dict.fromkeys(touched))
-    found = _best(events, searched, candidate, activity, report.report_id)
+    found = _best(events, searched, candidate, activity)
     if found is None or found[1].score < MERGE_THRESHOLD:
         return None
     event_id, fit = found

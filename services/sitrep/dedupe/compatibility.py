@@ -29,8 +29,8 @@ that hit a depot there the same night (ACLED codes the interception and the stri
 - both at geo precision 3 (governorate only) 0.9: ACLED codes both at the governorate, one place;
 - one side at precision 3, the other a place in that governorate 0.7: a governorate-level report
   merges with a town there when the rest agrees;
-- either side at precision 2 (near a town, "the countryside of"): within 10 km 0.85, within
-  25 km 0.6;
+- either side at precision 2 (near a town, "the countryside of"): within 10 km 0.85 — a
+  precision-2 place carries its town's coordinates, so further away is another town;
 - both at precision 1 (the town itself), different places: within 3 km 0.85 (one town under two
   gazetteer entries, a district of a city); further apart they are different events — the
   neighbouring village shelled the same day is a near-miss, not a merge;
@@ -56,9 +56,8 @@ The threshold 0.55 admits, for example, a capture and a withdrawal (0.9) in the 
 same day sharing an actor (0.9 in all) or each naming only its own side (0.675), or a
 governorate-level report (0.7) of the same sub-event on the same date naming nobody (x 0.85 =
 0.595); it rejects a day-apart report published a day later, a clash reported only at
-governorate level against a capture (0.75 x 0.7 x 0.85 = 0.45), a "countryside" report 20 km
-from a town event naming nobody (0.6 x 0.85 = 0.51), and a governorate-level report one day
-apart with other actors (0.7 x 0.8 x 0.75 = 0.42). The numbers were set on the rules' intent
+governorate level against a capture (0.75 x 0.7 x 0.85 = 0.45), and a governorate-level report
+one day apart with other actors (0.7 x 0.8 x 0.75 = 0.42). The numbers were set on the rules' intent
 and checked on the development set's gold coding (``python -m sitrep.dedupe.evaluate``).
 """
 
@@ -210,9 +209,7 @@ def place_factor(a: Location | None, b: Location | None) -> PlaceFit | None:
     if same_name and a.name.casefold() == b.name.casefold() and km <= 30:
         return PlaceFit(1.0, km)
     if coarse == 2:
-        if km <= 10:
-            return PlaceFit(0.85, km)
-        return PlaceFit(0.6, km) if km <= 25 else None
+        return PlaceFit(0.85, km) if km <= 10 else None
     return PlaceFit(0.85, km) if km <= 3 else None
 
 

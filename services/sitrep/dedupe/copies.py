@@ -36,8 +36,9 @@ MIN_SHINGLES: Final = 6
 """Below this many shingles a text is compared by exact normalized words only."""
 
 SHINGLE_WORDS: Final = 2
-MAX_SHINGLES: Final = 4000
-"""Long wire stories are fingerprinted on their first shingles (a cap on cost per report)."""
+MAX_SHINGLES: Final = 256
+"""Long wire stories are fingerprinted on their first 256 word pairs (about 1,500 characters):
+a syndicated copy repeats the lead, and the cap bounds the cost per report."""
 
 _NOISE = re.compile(
     r"https?://\S+|www\.\S+|t\.me/\S+|[@#][\w\u0600-\u06ff]+",

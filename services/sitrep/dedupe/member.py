@@ -8,6 +8,7 @@ links) without the report. It is small on purpose: the candidate's evidence snip
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from sitrep.records.model import (
     EventCandidate,
@@ -16,6 +17,9 @@ from sitrep.records.model import (
     SourceKind,
     SourceRole,
 )
+
+SEED: Final = MergeReason("seed")
+"""The reason of the member that opened an event (one shared object)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from typing import Any, Final
 
 from sitrep.dedupe.canonical import Profile, profile
 from sitrep.dedupe.compatibility import family_of
-from sitrep.dedupe.member import Member
+from sitrep.dedupe.member import SEED, Member
 from sitrep.records.codec import RecordError, encode, loads
 from sitrep.records.model import Actor, EventCandidate, Location, MergeReason
 
@@ -204,22 +204,21 @@ class CellState:
             )
         try:
             cell, events, reports, prints = loads(data[1:])
-            strings = _Interner()
+            load = _Loader()
             return cls(
-                strings(cell),
+                load.s(cell),
                 {
-                    event_id: OpenEvent.of(
-                        event_id,
-                        version,
-                        tuple(_unmember(m, strings) for m in members),
-                        digest,
-                        ever,
+                    load.s(event_id): OpenEvent.of(
+                        load.s(event_id), version, tuple(map(load.member, members)), digest, ever
                     )
                     for event_id, version, digest, ever, members in events
                 },
-                {rid: ReportMark(version, deleted, at) for rid, version, deleted, at in reports},
                 {
-                    rid: TextPrint(int(fp, 16), exact, strings(voice), at)
+                    load.s(rid): ReportMark(version, deleted, at)
+                    for rid, version, deleted, at in reports
+                },
+                {
+                    load.s(rid): TextPrint(int(fp, 16), exact, load.s(voice), at)
                     for rid, fp, exact, voice, at in prints
                 },
             )
@@ -277,86 +276,122 @@ def _member(m: Member) -> list[Any]:
     ]
 
 
-class _Interner:
-    """Shares one string object per distinct value within a loaded state (types, roles,
-    countries, actor names repeat across members; sharing them keeps the state small)."""
+class _Loader:
+    """Rebuilds members from their byte form, sharing one object per distinct string,
+    location, actor list and seed reason within a state — the same sharing a live state gets
+    from the gazetteer and the actor dictionary, so a restored state is no bigger."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
+        self._strings: dict[str, str] = {}
+        self._locations: dict[tuple[Any, ...], Location] = {}
+        self._actors: dict[tuple[tuple[Any, ...], ...], tuple[Actor, ...]] = {}
 
-    def __call__(self, value: Any) -> Any:
+    def s(self, value: Any) -> Any:
         if type(value) is not str:
             return value
-        return self._seen.setdefault(value, sys.intern(value) if len(value) <= 40 else value)
+        return self._strings.setdefault(value, sys.intern(value) if len(value) <= 40 else value)
 
+    def location(self, row: list[Any] | None) -> Location | None:
+        if row is None:
+            return None
+        key = tuple(row)
+        found = self._locations.get(key)
+        if found is None:
+            name, country, lat, lon, precision, geonames_id, admin1, admin2, code = row
+            found = Location(
+                self.s(name),
+                self.s(country),
+                float(lat),
+                float(lon),
+                int(precision),
+                geonames_id,
+                self.s(admin1),
+                self.s(admin2),
+                self.s(code),
+            )
+            self._locations[key] = found
+        return found
 
-def _unmember(row: list[Any], s: _Interner) -> Member:
-    (
-        cand,
-        report_id,
-        report_version,
-        source_kind,
-        source_id,
-        source_role,
-        voice,
-        published_at,
-        activity,
-        reason,
-        side,
-        outlet,
-        copy_of,
-        url,
-        withdrawn,
-    ) = row
-    cid, etype, sub, occurred, tprec, loc, actors, fatalities, status, claimed_by, stance, sal = (
-        cand
-    )
-    location = (
-        None
-        if loc is None
-        else Location(
-            name=s(loc[0]),
-            country=s(loc[1]),
-            latitude=float(loc[2]),
-            longitude=float(loc[3]),
-            geo_precision=int(loc[4]),
-            geonames_id=loc[5],
-            admin1=s(loc[6]),
-            admin2=s(loc[7]),
-            country_code=s(loc[8]),
+    def actors(self, rows: list[list[Any]]) -> tuple[Actor, ...]:
+        key = tuple(tuple(row) for row in rows)
+        found = self._actors.get(key)
+        if found is None:
+            found = tuple(
+                Actor(self.s(name), int(inter), self.s(role)) for name, inter, role in rows
+            )
+            self._actors[key] = found
+        return found
+
+    def reason(self, row: list[Any]) -> MergeReason:
+        rule, score, km, gap, shared = row
+        if rule == SEED.rule and score == SEED.score and km is None and gap is None and not shared:
+            return SEED
+        return MergeReason(self.s(rule), float(score), km, gap, tuple(self.s(a) for a in shared))
+
+    def member(self, row: list[Any]) -> Member:
+        (
+            cand,
+            report_id,
+            report_version,
+            source_kind,
+            source_id,
+            source_role,
+            voice,
+            published_at,
+            activity,
+            reason,
+            side,
+            outlet,
+            copy_of,
+            url,
+            withdrawn,
+        ) = row
+        (
+            cid,
+            etype,
+            sub,
+            occurred,
+            tprec,
+            loc,
+            actors,
+            fatalities,
+            status,
+            claimed_by,
+            stance,
+            sal,
+        ) = cand
+        s = self.s
+        candidate = EventCandidate(
+            cid,
+            s(etype),
+            s(sub),
+            s(occurred),
+            int(tprec),
+            self.location(loc),
+            self.actors(actors),
+            int(fatalities),
+            s(status),
+            s(claimed_by),
+            s(stance),
+            float(sal),
         )
-    )
-    rule, score, km, gap, shared = reason
-    return Member(
-        candidate=EventCandidate(
-            candidate_id=cid,
-            event_type=s(etype),
-            sub_event_type=s(sub),
-            occurred_on=s(occurred),
-            time_precision=int(tprec),
-            location=location,
-            actors=tuple(Actor(s(a[0]), int(a[1]), s(a[2])) for a in actors),
-            fatalities=int(fatalities),
-            claim_status=s(status),
-            claimed_by=s(claimed_by),
-            stance=s(stance),
-            salience=float(sal),
-        ),
-        report_id=report_id,
-        report_version=int(report_version),
-        source_kind=s(source_kind),
-        source_id=s(source_id),
-        source_role=s(source_role),
-        voice=s(voice),
-        published_at=published_at,
-        activity=int(activity),
-        reason=MergeReason(s(rule), float(score), km, gap, tuple(s(a) for a in shared)),
-        source_side=s(side),
-        outlet=s(outlet),
-        copy_of=copy_of,
-        url=url,
-        withdrawn=bool(withdrawn),
-    )
+        return Member(
+            candidate,
+            s(report_id),
+            int(report_version),
+            s(source_kind),
+            s(source_id),
+            s(source_role),
+            s(voice),
+            published_at,
+            int(activity),
+            self.reason(reason),
+            s(side),
+            s(outlet),
+            s(copy_of),
+            url,
+            bool(withdrawn),
+        )
 
 
 def reindexed(

@@ -258,13 +258,34 @@ def test_each_change_raises_the_version_by_one() -> None:
     assert len({e.event_id for e in events}) == 1
 
 
-def test_two_candidates_of_one_report_are_two_events() -> None:
+def test_two_candidates_of_one_report_telling_one_event_are_one_event() -> None:
+    story = report(
+        "reuters",
+        "2",
+        "Rebels took Saraqib after the army withdrew from the town",
+        {"claim_status": "reported"},
+        {"kind": WITHDRAWAL, "actors": (ARMY_ACTOR1,)},
+        source_kind="wire",
+        role="wire",
+    )
+
+    _, events = run([story])
+
+    event = only(events)
+    assert [link.candidate_id for link in event.reports] == [
+        f"{story.report_id}#0",
+        f"{story.report_id}#1",
+    ]
+    assert event.corroboration.independent_sources == 1
+
+
+def test_two_candidates_of_one_report_in_two_towns_are_two_events() -> None:
     double = report(
         "obs",
         "2",
-        "Shelling on Saraqib, and again on Saraqib",
+        "Shelling on Saraqib and on Binnish",
         {"kind": SHELLING},
-        {"kind": SHELLING},
+        {"kind": SHELLING, "location": BINNISH},
     )
 
     _, events = run([double])

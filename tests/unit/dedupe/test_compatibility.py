@@ -6,6 +6,7 @@ from sitrep.dedupe.canonical import profile
 from sitrep.dedupe.compatibility import (
     MERGE_THRESHOLD,
     distance_km,
+    families_to_search,
     match,
     place_factor,
     time_factor,
@@ -210,3 +211,19 @@ def test_match_reports_distance_time_gap_and_shared_actors() -> None:
     assert fit.distance_km is not None and 0 < fit.distance_km < 10
     assert fit.time_gap_hours == 0.0
     assert fit.shared_actors == (HTS.name,)
+
+
+def test_a_candidate_without_a_valid_sub_event_type_is_searched_among_its_event_type() -> None:
+    families = families_to_search("Explosions/Remote violence", "")
+
+    assert families_to_search(*SHELLING)[0] in families
+    assert families_to_search(*AIR_STRIKE)[0] in families
+
+
+def test_a_candidate_without_a_valid_sub_event_type_merges_by_event_type() -> None:
+    coded = candidate("a", kind=SHELLING)
+    vague = candidate("b", kind=("Explosions/Remote violence", ""))
+
+    score = _score(coded, vague)
+
+    assert score is not None and score >= MERGE_THRESHOLD

@@ -93,3 +93,11 @@ def test_unknown_format_is_a_record_error() -> None:
 def test_corrupt_bytes_are_a_record_error() -> None:
     with pytest.raises(RecordError, match="cell state"):
         CellState.from_bytes(b'\x01["SY:Idlib", [[1, 2]], [], []]')
+
+
+def test_the_family_index_kept_along_the_way_equals_one_built_afresh() -> None:
+    state, _ = run([*POSTS, deleted(POSTS[0]), deleted(POSTS[3])])
+
+    fresh = CellState(state.cell, state.events, state.reports, state.prints)
+
+    assert state.by_family() == fresh.by_family()
