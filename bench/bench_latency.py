@@ -45,6 +45,7 @@ WARMUP_ITEMS: Final = 20
 POLL_INTERVAL: Final = 0.05
 MIN_TICK: Final = 0.005
 READY_TIMEOUT: Final = 180.0
+DRAIN_TIMEOUT: Final = 120.0  # after a phase; a report later than this is far past any target
 PARTITIONS: Final = 4
 
 
@@ -164,7 +165,7 @@ def _phase_figures(
 
 
 def measure(rates: Sequence[int], seconds: float, *, quick: bool, results_dir: Path) -> Path:
-    drain_timeout = 60.0 if quick else 300.0
+    drain_timeout = 60.0 if quick else DRAIN_TIMEOUT
     result = Result(
         "latency",
         quick,

@@ -1,6 +1,6 @@
 """Throughput of one stage on a backlog: bare aiokafka, a faust agent, sitrep's processor.
 
-    python -m bench.bench_throughput aiokafka|faust|processor [--items N] [--quick]
+    python -m bench.bench_throughput aiokafka|faust|faust-batched|processor [--items N] [--quick]
                                      [--profile] [--results DIR]
 
 Each run gets fresh topics, produces ``N`` corpus items to the raw topic *first*, then starts
@@ -10,8 +10,10 @@ output record to that of its last (on every topic it writes). Start-up, group jo
 producer are outside that span, so the three stages are compared on the work alone.
 
 Writes ``throughput_<stage>.json`` with ``items_per_s``, the span, output counts, dead letters
-and the stage's peak RSS. ``--profile`` runs the processor under cProfile and writes the
-functions that take the most time to ``processor_profile.txt`` beside the results.
+and the stage's peak RSS. ``--profile`` runs the stage under cProfile and writes
+``throughput_<stage>_profiled.json`` with the share of busy time per layer (sitrep's packages,
+faust, aiokafka, asyncio, ...) and ``throughput_<stage>_profiled.txt`` with the layers and the
+functions that take the most time.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pstats
 import sys
 import time
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from tests.services import ServiceProcess
 
@@ -35,41 +37,105 @@ from bench.stages import OUTPUT_SUFFIX, group_of
 from bench.streams import BenchError, GroupWatch, produce_raw, quiet_client_logs, topic_span
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 
-DEFAULT_ITEMS: Final = {"aiokafka": 100_000, "faust": 40_000, "processor": 20_000}
+DEFAULT_ITEMS: Final = {
+    "aiokafka": 100_000,
+    "faust": 40_000,
+    "faust-batched": 40_000,
+    "processor": 20_000,
+}
 QUICK_ITEMS: Final = 2_000
 PARTITIONS: Final = 4
 CONSUME_TIMEOUT: Final = 900.0
 
 
-def _start(run: BenchRun, stage: str, profile_to: Path | None) -> tuple[ServiceProcess, str]:
-    """Start the stage; returns it and its consumer group."""
+def _start(
+    run: BenchRun, stage: str, profile_to: Path | None, uvloop: bool
+) -> tuple[ServiceProcess, str]:
+    """Start the stage (under cProfile when ``profile_to``, on uvloop when ``uvloop``); returns
+    it and its consumer group."""
     if stage == "processor":
+        command: tuple[str, ...] = ("sitrep.cli", "process")
         group = f"{run.settings.group_prefix}.processor"
-        if profile_to is None:
-            return run.start("process"), group
-        return run.start_module(
-            "cProfile", "-o", str(profile_to), "-m", "sitrep.cli", "process"
-        ), group
-    return run.start_module("bench.stages", stage), group_of(run.settings)
+    else:
+        command = ("bench.stages", stage)
+        group = group_of(run.settings)
+    if uvloop:
+        command = ("bench.uvloop_run", *command)
+    if profile_to is not None:
+        return run.start_module("cProfile", "-o", str(profile_to), "-m", *command), group
+    if stage == "processor" and not uvloop:
+        return run.start("process"), group
+    return run.start_module(*command), group
 
 
-def _profile_summary(path: Path, top: int = 40) -> str:
+def _layer(filename: str, function: str) -> str:
+    """Which layer a profiled function belongs to (its package, or what a C call waits on)."""
+    if filename == "~":
+        if "select.epoll" in function:
+            return "idle (waiting in epoll)"
+        if "_socket.socket" in function:
+            return "socket I/O"
+        return "built-ins (C)"
+    if "/services/sitrep/" in filename:
+        sub = filename.split("/services/sitrep/", 1)[1].split("/")
+        return f"sitrep.{sub[0].removesuffix('.py')}"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", maxsplit=1)[0].removesuffix(".py")
+    if "/asyncio/" in filename:
+        return "asyncio"
+    return "python stdlib"
+
+
+def time_by_layer(stats: pstats.Stats) -> dict[str, float]:
+    """Own time (``tottime``) summed per layer, in seconds, largest first."""
+    layers: dict[str, float] = {}
+    raw: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+    for (filename, _line, function), (_cc, _nc, own, _cum, _callers) in raw.items():
+        layer = _layer(filename, function)
+        layers[layer] = layers.get(layer, 0.0) + own
+    return dict(sorted(layers.items(), key=lambda kv: -kv[1]))
+
+
+def _profile_summary(path: Path, top: int = 40) -> tuple[str, dict[str, float]]:
     out = io.StringIO()
     stats = pstats.Stats(str(path), stream=out)
+    layers = time_by_layer(stats)
+    busy = sum(v for k, v in layers.items() if not k.startswith("idle"))
+    out.write("Own time by layer (share of busy time, idle excluded):\n")
+    for layer, seconds in layers.items():
+        share = "" if layer.startswith("idle") else f"{100 * seconds / busy:5.1f}%"
+        out.write(f"  {layer:32} {seconds:8.2f}s {share}\n")
+    out.write("\n")
     stats.strip_dirs().sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
-    return out.getvalue()
+    return out.getvalue(), layers
 
 
 def measure(
-    stage: str, items: int, *, quick: bool, results_dir: Path, profile: bool = False
+    stage: str,
+    items: int,
+    *,
+    quick: bool,
+    results_dir: Path,
+    profile: bool = False,
+    uvloop: bool = False,
 ) -> Path:
     """Run one throughput measurement and write its result file; returns the file's path."""
-    name = f"throughput_{stage}_profiled" if profile else f"throughput_{stage}"
+    name = (
+        f"throughput_{stage.replace('-', '_')}"
+        + ("_uvloop" if uvloop else "")
+        + ("_profiled" if profile else "")
+    )
     result = Result(
         name,
         quick,
-        {"stage": stage, "items": items, "partitions": PARTITIONS, "profiled": profile},
+        {
+            "stage": stage,
+            "items": items,
+            "partitions": PARTITIONS,
+            "profiled": profile,
+            "event_loop": "uvloop" if uvloop else "asyncio",
+        },
     )
     with bench_run(name, partitions=PARTITIONS) as run:
         settings = run.settings
@@ -77,8 +143,8 @@ def measure(
         started = time.monotonic()
         produced = asyncio.run(produce_raw(settings, raw_items(items)))
         produce_s = time.monotonic() - started
-        profile_to = run.workdir / "processor.prof" if profile and stage == "processor" else None
-        service, group = _start(run, stage, profile_to)
+        profile_to = run.workdir / "stage.prof" if profile else None
+        service, group = _start(run, stage, profile_to, uvloop)
         launched = time.monotonic()
         outputs = (
             (REPORTS.suffix, CANDIDATES.suffix, EVENTS.suffix)
@@ -107,10 +173,15 @@ def measure(
         per_topic = {s: asyncio.run(topic_span(settings, (s,))) for s in outputs}
         dead = asyncio.run(topic_span(settings, (DLQ.suffix,)))
         if profile_to is not None:
-            summary = _profile_summary(profile_to)
+            summary, layers = _profile_summary(profile_to)
             results_dir.mkdir(parents=True, exist_ok=True)
-            (results_dir / "processor_profile.txt").write_text(summary, encoding="utf-8")
-            result.note(f"cProfile summary in {results_dir / 'processor_profile.txt'}")
+            text = results_dir / f"{name}.txt"
+            text.write_text(summary, encoding="utf-8")
+            result.note(f"cProfile summary in {text}")
+            busy = sum(v for k, v in layers.items() if not k.startswith("idle"))
+            for layer, seconds in layers.items():
+                if not layer.startswith("idle") and seconds >= 0.01 * busy:
+                    result.add(f"profile_{layer}_pct", 100 * seconds / busy, "% busy")
 
     result.add("items_per_s", span.rate(produced), "items/s")
     result.add("items", produced, "items")
@@ -131,13 +202,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stage", choices=tuple(DEFAULT_ITEMS))
     parser.add_argument("--items", type=int, default=None, help="backlog size")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ITEMS} items (smoke run)")
-    parser.add_argument("--profile", action="store_true", help="processor under cProfile")
+    parser.add_argument("--profile", action="store_true", help="run the stage under cProfile")
+    parser.add_argument("--uvloop", action="store_true", help="run the stage on uvloop")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     quiet_client_logs()
     items = args.items or (QUICK_ITEMS if args.quick else DEFAULT_ITEMS[args.stage])
     try:
-        measure(args.stage, items, quick=args.quick, results_dir=args.results, profile=args.profile)
+        measure(
+            args.stage,
+            items,
+            quick=args.quick,
+            results_dir=args.results,
+            profile=args.profile,
+            uvloop=args.uvloop,
+        )
     except BenchError as exc:
         print(f"bench_throughput {args.stage}: {exc}", file=sys.stderr)
         return 1

@@ -77,9 +77,8 @@ class BenchRun:
 
     def start_module(self, module: str, *args: str) -> ServiceProcess:
         """Start ``python -m <module> <args>`` with this run's settings (a reference stage)."""
-        service = ModuleProcess(
-            self.settings, module, *args, log_dir=self.log_dir, PYTHONPATH=str(REPO)
-        )
+        path = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), str(REPO))))
+        service = ModuleProcess(self.settings, module, *args, log_dir=self.log_dir, PYTHONPATH=path)
         service.start()
         self.services.append(service)
         return service

@@ -10,6 +10,7 @@ group ``passthrough`` means both reference stages):
     dedupe                bench/bench_dedupe.py       (dedupe's cost and memory, pure)
     throughput_aiokafka   bare aiokafka consume -> decode -> encode -> produce, at-least-once
     throughput_faust      a faust pass-through agent configured like the processor
+    throughput_faust_batched  the same agent taking 500 events at a time (take_events)
     throughput_processor  sitrep's processor (understanding + dedupe) on the same backlog size
     latency               collection -> database commit at a steady 200 and 1,000 reports/s
     backfill              200k reports through processor and sink: rate, peak RSS at 100k/200k
@@ -116,6 +117,15 @@ BENCHMARKS: Final = (
         300,
     ),
     Benchmark(
+        "throughput_faust_batched",
+        _module(
+            "bench.bench_throughput",
+            "faust-batched",
+            sized=_items(bench_throughput.DEFAULT_ITEMS["faust-batched"]),
+        ),
+        300,
+    ),
+    Benchmark(
         "throughput_processor",
         _module(
             "bench.bench_throughput",
@@ -151,7 +161,15 @@ PROFILE: Final = Benchmark(
     ),
     1800,
 )
-GROUPS: Final = {"passthrough": ("throughput_aiokafka", "throughput_faust")}
+GROUPS: Final = {
+    "passthrough": ("throughput_aiokafka", "throughput_faust"),
+    "throughput": (
+        "throughput_aiokafka",
+        "throughput_faust",
+        "throughput_faust_batched",
+        "throughput_processor",
+    ),
+}
 
 
 @dataclass(slots=True)
@@ -239,6 +257,11 @@ def comparisons(outcomes: dict[str, Outcome]) -> list[dict[str, Any]]:
             "met": None if share is None else share >= 0.20,
         },
         {"name": "processor / faust pass-through", "value": _ratio(processor, faust), "unit": "x"},
+        {
+            "name": "faust batched / faust per event",
+            "value": _ratio(_figure(outcomes, "throughput_faust_batched", "items_per_s"), faust),
+            "unit": "x",
+        },
     ]
     for rate in (200, 1000):
         p99 = _figure(outcomes, "latency", f"r{rate}_p99_ms")
