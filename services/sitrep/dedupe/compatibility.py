@@ -260,8 +260,9 @@ def match(
     the gap between the two ``occurred_on`` dates in hours (0 for the same day).
 
     ``copy``: the candidate comes from a copy of a report in this event. A copy repeats its
-    origin's words, so only type and place must agree; the time rules (a repost a day later
-    reads "yesterday" differently) and the shared-actor rule for vague places do not apply."""
+    origin's words, so a date one day off is read as the same day whenever it was published (a
+    repost a day later reads "yesterday" differently), and a vague place needs no shared actor;
+    dates further apart are still different events (a channel's template post of another day)."""
     kind = type_factor(
         candidate.event_type, candidate.sub_event_type, event.event_type, event.sub_event_type
     )
@@ -276,9 +277,13 @@ def match(
     else:
         pub_gap = max(0, published - event.last_activity)
     when = time_factor(
-        day, candidate.time_precision, event.day, event.time_precision, pub_gap / 3600
+        day,
+        candidate.time_precision,
+        event.day,
+        event.time_precision,
+        0 if copy else pub_gap / 3600,
     )
-    if when == 0.0 and not copy:
+    if when == 0.0:
         return None
     names = tuple(a.name for a in candidate.actors)
     shared = tuple(sorted({name for name in names if name in event.actor_names}))

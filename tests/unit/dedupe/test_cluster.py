@@ -341,3 +341,20 @@ def test_fatalities_are_the_lowest_count_of_an_independent_report() -> None:
     _, events = run([party, monitor, wire])
 
     assert only(events).fatalities == 12
+
+
+def test_the_same_short_post_two_days_later_is_another_event() -> None:
+    monday = report(
+        "obs", "1", "Shelling on Saraqib now", {"kind": SHELLING, "occurred_on": "2024-11-30"}
+    )
+    wednesday = report(
+        "obs",
+        "2",
+        "Shelling on Saraqib now",
+        {"kind": SHELLING, "occurred_on": "2024-12-02"},
+        published_at="2024-12-02T10:00:00Z",
+    )
+
+    _, events = run([monday, wednesday])
+
+    assert len(current(events)) == 2
