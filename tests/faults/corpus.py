@@ -8,6 +8,7 @@ database against these groups: every item one report, every group one event.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,8 +50,8 @@ SOURCES = (
     ("telegram", "1700000003"), ("wire", "fault-wire-b"), ("telegram", "1700000004"),
 )  # fmt: skip
 FILLERS = (
-    "Witnesses described panic in the market as families gathered their belongings.",
-    "Local council officials appealed for ambulances and fuel for generators.",
+    "Witnesses described panic in the market as families packed their belongings.",
+    "The local council said it was counting the damage to homes.",
     "Footage shared online showed smoke rising above a row of shops.",
     "A school nearby had been closed since the start of the week.",
     "Aid groups said roads leading north were crowded with cars and trucks.",
@@ -64,7 +65,7 @@ FILLERS = (
     "Several families were seen leaving on foot towards nearby villages.",
     "A journalist in the area said communications were patchy.",
     "Photos showed a collapsed water tower and burned vehicles.",
-    "Residents said they heard the sound of drones for hours before.",
+    "Residents said the power came back in the evening.",
 )
 BASE = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -83,6 +84,15 @@ def group(number: int) -> Group:
     round_ = number // len(TOWNS)
     kind = (number // 7) % len(TEMPLATES)
     return Group(number, TOWNS[town_index], BASE + timedelta(days=round_ * DAYS_APART), kind)
+
+
+def _details(i: int, lead: str) -> str:
+    """The lead sentence plus item-specific detail, so no two items are near-copies."""
+    rng = random.Random(i)
+    houses = rng.randint(2, 95)
+    return " ".join(
+        (lead, *rng.sample(FILLERS, 3), f"At least {houses} houses were damaged (ref {i}).")
+    )
 
 
 def item(i: int) -> RawItem:
