@@ -33,6 +33,7 @@ import faust
 import orjson
 
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
+from sitrep.dedupe.redelivery import events_holding
 from sitrep.normalize import build_report
 from sitrep.ops import metrics
 from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
@@ -276,8 +277,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 cell = message.key.decode()
                 report = decode_report(message.value)
                 stored = cells.get(message.key)
-                state = CellState.from_bytes(stored) if stored is not None else None
-                state, changed = merge_report(state, report, cell, utc_now())
+                before = CellState.from_bytes(stored) if stored is not None else None
+                now = utc_now()
+                state, changed = merge_report(before, report, cell, now)
+                if state is before and before is not None:
+                    # a redelivery (or an older version): re-emit what it supports, in case the
+                    # first delivery's events were lost in a crash (see dedupe.redelivery)
+                    changed = events_holding(state, report, now)
                 event_time = parse_iso(report.published_at or report.collected_at)
                 state = expire(state, event_time, window)
                 cells[message.key] = state.to_bytes()
