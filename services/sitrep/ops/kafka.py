@@ -137,19 +137,27 @@ def topic_config(spec: TopicSpec) -> dict[str, str]:
 
 async def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = TOPICS) -> None:
     """Create sitrep's topics if they do not exist (idempotent; existing topics are kept)."""
+    await create_missing_topics(
+        settings, {settings.topic(spec.suffix): topic_config(spec) for spec in specs}
+    )
+
+
+async def create_missing_topics(settings: Settings, topics: dict[str, dict[str, str]]) -> None:
+    """Create each named topic (with its config) that does not exist yet, with
+    ``settings.partitions`` partitions, and wait until the broker lists them all."""
     admin = make_admin(settings)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         new = [
             NewTopic(
-                settings.topic(spec.suffix),
+                name,
                 num_partitions=settings.partitions,
                 replication_factor=settings.replication_factor,
-                topic_configs=topic_config(spec),
+                topic_configs=config,
             )
-            for spec in specs
-            if settings.topic(spec.suffix) not in existing
+            for name, config in topics.items()
+            if name not in existing
         ]
         if new:
             with contextlib.suppress(TopicAlreadyExistsError):

@@ -37,7 +37,7 @@ from sitrep.dedupe.redelivery import events_holding
 from sitrep.normalize import build_report
 from sitrep.ops import metrics
 from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
-from sitrep.ops.kafka import faust_broker_credentials
+from sitrep.ops.kafka import create_missing_topics, ensure_topics, faust_broker_credentials
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
@@ -306,11 +306,27 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     return app
 
 
+async def declare_topics(settings: Settings, app: faust.App) -> None:
+    """Create sitrep's topics and the tables' changelog topics before the worker starts.
+
+    faust creates changelog topics itself, but on a fresh broker its consumer can be assigned
+    partitions before the new topic's metadata arrives; it then ignores the topic for good and
+    every table write fails with ``PartitionsMismatch``. Creating them first avoids the race.
+    """
+    await ensure_topics(settings)
+    changelog = {"cleanup.policy": "compact"}
+    await create_missing_topics(
+        settings,
+        {table.changelog_topic.get_topic_name(): changelog for table in app.tables.values()},
+    )
+
+
 def run_processor(settings: Settings) -> int:
     """Run the worker until SIGTERM/SIGINT (faust's Worker handles signals and shutdown)."""
     registry = SourceRegistry.load(settings.sources_file)
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, registry)
+    asyncio.run(declare_topics(settings, app))
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
     worker.execute_from_commandline()
     return 0
