@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Final
 
@@ -79,6 +80,12 @@ _FUTURE_WINDOW: Final = 7
 _BACKGROUND_WINDOW: Final = 6
 _SMALL_VILLAGE: Final = 5000
 _OF: Final = frozenset({"of", "de", "du", "des", "d"})
+_NO_ROLES: Final[frozenset[str]] = frozenset()
+_NO_CONTEXT: Final[set[tuple[str, str]]] = set()
+_IN: Final = frozenset({"in", "في", "в", "у", "dans", "en", "au"})
+_CLAUSE_WORDS: Final = frozenset(
+    {"and", "while", "whereas", "but", "и", "а", "і", "та", "et", "mais"}
+)
 _CONJUNCTIONS: Final = frozenset({"and", "or", "as", "well", "et", "и", "і", "та", "او", "أو", "و"})
 _OBJECT_MARKERS: Final = frozenset(
     {"from", "against", "with", "on", "of", "at", "targeting", "من", "ضد", "مع", "على", "от",
@@ -89,7 +96,7 @@ _AGENT_MARKERS: Final = frozenset({"by", "قبل", "силами", "par"})
 
 @dataclass(slots=True)
 class Sentence:
-    """One sentence of a report as the matcher saw it."""
+    """One sentence of a report as the matcher saw it, with lookups built once (``look``)."""
 
     index: int
     text: str
@@ -97,7 +104,122 @@ class Sentence:
     tokens: list[str]
     mentions: list[Mention]
     is_title: bool = False
-    clauses: frozenset[int] = frozenset()  # positions where a coordinated clause starts
+    _look: Lookups | None = None
+
+    @property
+    def clauses(self) -> frozenset[int]:
+        """Positions where a coordinated clause starts ("and", Arabic و-)."""
+        return self.look.clauses
+
+    @property
+    def look(self) -> Lookups:
+        if self._look is None:
+            self._look = Lookups(self)
+        return self._look
+
+
+class Lookups:
+    """What the reader asks of a sentence again and again, by position (built once)."""
+
+    __slots__ = (
+        "actor_cache",
+        "actors",
+        "armed",
+        "attributes",
+        "before_roles",
+        "civilian",
+        "claim_cache",
+        "clauses",
+        "cues",
+        "has_between",
+        "kinds_at",
+        "latin_roles_at",
+        "mods",
+        "of_at",
+        "parties",
+        "place_ends",
+        "place_starts",
+        "places",
+        "roles_ending",
+        "who_spans",
+    )  # fmt: skip
+
+    def __init__(self, sentence: Sentence) -> None:
+        tokens = sentence.tokens
+        self.roles_ending: dict[int, list[tuple[str, int]]] = {}
+        self.latin_roles_at: dict[int, set[str]] = {}
+        self.kinds_at: dict[int, set[str]] = {}
+        self.places: list[Mention] = []
+        self.cues: list[Mention] = []
+        self.mods: list[Mention] = []
+        self.actors: list[Mention] = []
+        self.parties: set[str] = set()
+        civilian = armed = False
+        for m in sentence.mentions:
+            kind = m.kind
+            if kind == "loc":
+                role = str(m.value)
+                self.roles_ending.setdefault(m.end, []).append((role, m.start))
+                if not _is_arabic(tokens[m.start]):
+                    self.latin_roles_at.setdefault(m.start, set()).add(role)
+                if role == "seat":
+                    self.kinds_at.setdefault(m.start, set()).add("seat")
+            elif kind == "place":
+                self.places.append(m)
+            elif kind == "cue":
+                self.cues.append(m)
+            elif kind == "mod":
+                self.mods.append(m)
+            elif kind == "actor":
+                self.actors.append(m)
+            elif kind == "party":
+                self.parties.add(str(m.value))
+                civilian = civilian or m.value == "civilians"
+            elif kind == "victim":
+                civilian = civilian or m.value == "civilian"
+                armed = armed or m.value == "combatant"
+            if kind in ("say", "deny"):
+                self.kinds_at.setdefault(m.start, set()).add(kind)
+        self.civilian = civilian
+        self.armed = armed
+        of_at: set[int] = set()
+        clauses: set[int] = set()
+        for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True)):
+            if token in _OF:
+                of_at.add(i)
+            elif token in _CLAUSE_WORDS or (word[0] == "و" and token[:1] != "و" and len(word) > 2):
+                clauses.add(i)
+        self.of_at = of_at
+        self.clauses = frozenset(clauses)
+        self.place_starts = {m.start for m in self.places}
+        self.place_ends = {m.end for m in self.places}
+        # roles of the location words right before each position ("of" may come between)
+        before: dict[int, set[str]] = {}
+        for end, roles in self.roles_ending.items():
+            for role, _ in roles:
+                before.setdefault(end, set()).add(role)
+                if end in of_at:
+                    before.setdefault(end + 1, set()).add(role)
+        self.before_roles = before
+        self.has_between = any(role == "between" for roles in before.values() for role in roles)
+        self.who_spans = {
+            (m.start, m.end) for m in sentence.mentions if m.kind in ("actor", "source")
+        }
+        self.actor_cache: dict[str | None, list[tuple[int, int, Actor]]] = {}
+        self.claim_cache: dict[str | None, Attribution | None] = {}
+        self.attributes = any(m.kind in ("say", "according", "deny") for m in sentence.mentions)
+
+    def role_before(self, start: int, role: str) -> int | None:
+        """Start of a location word of ``role`` right before position ``start`` (allowing
+        "of" in between), or None."""
+        for found, at in self.roles_ending.get(start, ()):
+            if found == role:
+                return at
+        if start - 1 in self.of_at:
+            for found, at in self.roles_ending.get(start - 1, ()):
+                if found == role:
+                    return at
+        return None
 
 
 @dataclass(slots=True)
@@ -195,10 +317,11 @@ class Reader:
             for order, event in enumerate(located)
         ]
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return tuple(
-            replace(candidate, candidate_id=f"{ctx.report_id}#{n}")
-            for n, (_, _, candidate) in enumerate(scored)
-        )
+        out: list[EventCandidate] = []
+        for n, (_, _, candidate) in enumerate(scored):
+            object.__setattr__(candidate, "candidate_id", f"{ctx.report_id}#{n}")  # built here
+            out.append(candidate)
+        return tuple(out)
 
     def _context_countries(
         self, sentences: Sequence[Sentence], region: str | None
@@ -238,40 +361,73 @@ class Reader:
 
     def _event_places(self, sentence: Sentence, countries: dict[str, float]) -> list[EventPlace]:
         """The place mentions of a sentence that can be event places (module docstring)."""
-        mentions = sentence.mentions
-        tokens = sentence.tokens
+        look = sentence.look
+        if not look.places:
+            return []
+        tokens, raw = sentence.tokens, sentence.raw
         gazetteer = self.gazetteer
-        admin_context = self._admin_context(sentence, countries)
-        out: list[EventPlace] = []
-        who_spans = {(m.start, m.end) for m in mentions if m.kind in ("actor", "source")}
-        place_mentions = []
-        for m in mentions:
-            if m.kind != "place" or not _capitalized(sentence, m) or (m.start, m.end) in who_spans:
-                continue
-            key = " ".join(tokens[m.start : m.end])
-            introduced = _role_before(sentence, m, "province") or _role_before(
-                sentence, m, "settlement"
-            )
-            if m.end - m.start == 1 and gazetteer.is_common_word(key) and not introduced:
-                continue
-            place_mentions.append(m)
-        for m in place_mentions:
-            key = " ".join(tokens[m.start : m.end])
-            indices: list[int] = m.value  # type: ignore[assignment]
-            if _is_metonym(sentence, m, gazetteer.capital_index.values()):
-                continue
-            if _is_reference(sentence, m, place_mentions) or _in_quarter(
-                sentence, m, place_mentions
-            ):
-                continue
+        before_roles, after_roles = look.before_roles, look.latin_roles_at
+        # 1. mentions that can be places at all
+        kept: list[tuple[Mention, AbstractSet[str], AbstractSet[str]]] = []
+        for m in look.places:
+            start, end = m.start, m.end
+            first = raw[start][0]
             if (
-                _is_arabic(key)
-                and m.end - m.start == 1
-                and self._small_only(indices)
-                and not (_role_before(sentence, m, "settlement") or _role_near(sentence, m, "near"))
+                first.isalpha()
+                and (first.isascii() or "\u00c0" <= first <= "\u04ff")
+                and not first.isupper()
+            ):
+                continue  # Latin and Cyrillic names are capitalized; Arabic has no case
+            if (start, end) in look.who_spans:
+                continue
+            before: AbstractSet[str] = before_roles.get(start) or _NO_ROLES
+            if (
+                end - start == 1
+                and tokens[start] in gazetteer.common_words
+                and "province" not in before
+                and "settlement" not in before
             ):
                 continue
-            province = _role_near(sentence, m, "province")
+            kept.append((m, before, after_roles.get(end) or _NO_ROLES))
+        if not kept:
+            return []
+        # 2. provinces the sentence names as provinces (to place "Illinka, Donetsk region")
+        admin_context: set[tuple[str, str]] = set()
+        for m, before, after in kept:
+            key = " ".join(tokens[m.start : m.end])
+            if "province" in before or "province" in after or key in gazetteer.province_keys:
+                best = self._best_place(m.value, countries, True, _NO_CONTEXT)  # type: ignore[arg-type]
+                if best is not None and best.admin1_code is not None:
+                    admin_context.add((best.country_code, best.admin1_code))
+        # 3. each remaining mention as an event place
+        ends = {m.end for m, _, _ in kept}
+        starts = {m.start for m, _, _ in kept}
+        capitals = gazetteer.capital_index.values()
+        out: list[EventPlace] = []
+        for m, before, after in kept:
+            start, end = m.start, m.end
+            indices: list[int] = m.value  # type: ignore[assignment]
+            if (end in look.kinds_at or end + 1 in look.kinds_at) and _is_metonym(
+                sentence, m, capitals
+            ):
+                continue
+            if "near" in before:  # "Saraqib north of Hama": Hama only locates Saraqib
+                near = look.role_before(start, "near")
+                if near is not None and ((near in ends) or (near - 1 in ends)):
+                    continue
+            if look.has_between and _after_between(sentence, m, kept):
+                continue
+            if "quarter" in before and (end in starts or end + 1 in starts or end + 2 in starts):
+                continue  # "حي X بمدينة Y": the city Y is the place
+            if (
+                end - start == 1
+                and _is_arabic(tokens[start])
+                and "settlement" not in before
+                and "near" not in before
+                and self._small_only(indices)
+            ):
+                continue
+            province = "province" in before or "province" in after
             place = self._best_place(indices, countries, province, admin_context)
             if place is None or place.kind == "country":
                 continue
@@ -283,11 +439,10 @@ class Reader:
                 if region is not None:
                     place = region
                 precision = t.GEO_PROVINCE
-            elif _role_near(sentence, m, "near") or place.kind == "region":
+            elif "near" in before or "near" in after or place.kind == "region":
                 precision = t.GEO_NEAR
-            toward = _role_before(sentence, m, "toward")
-            out.append(EventPlace(place, precision, m.start, m.end, toward))
-        return _drop_containers(out)
+            out.append(EventPlace(place, precision, start, end, "toward" in before))
+        return _drop_containers(out) if len(out) > 1 else out
 
     def _names_province(self, indices: Sequence[int]) -> bool:
         """Whether a name is also a province's name ("Idlib", "حماة", "Kharkiv")."""
@@ -303,24 +458,6 @@ class Reader:
             if place.geonames_id is None:
                 return False
         return True
-
-    def _admin_context(
-        self, sentence: Sentence, countries: dict[str, float]
-    ) -> set[tuple[str, str]]:
-        """Provinces a sentence names (as provinces: "Idlib countryside", "Донецкой области")."""
-        out: set[tuple[str, str]] = set()
-        places = self.gazetteer.places
-        for m in sentence.mentions:
-            if m.kind != "place":
-                continue
-            indices: list[int] = m.value  # type: ignore[assignment]
-            if _role_near(sentence, m, "province") or any(
-                places[i].kind == "admin1" for i in indices
-            ):
-                best = self._best_place(indices, countries, True, set())
-                if best is not None and best.admin1_code is not None:
-                    out.add((best.country_code, best.admin1_code))
-        return out
 
     def _best_place(
         self,
@@ -378,7 +515,7 @@ class Reader:
         ):
             return []
         cues = _live_cues(sentence, year)
-        cues = _resolve_context(cues, places, mentions)
+        cues = _resolve_context(cues, places, sentence)
         if not cues:
             return []
         primary = [c for c in cues if c.value in PRIMARY]
@@ -526,7 +663,14 @@ class Reader:
             found = sentence_date(event.dated.tokens, event.dated.mentions, published)
             if found is not None:
                 when = found
-        claim = attribution(event.sentence.mentions, self.actors, country_code)
+        claims = event.sentence.look.claim_cache
+        if country_code not in claims:
+            claims[country_code] = (
+                attribution(event.sentence.mentions, self.actors, country_code)
+                if event.sentence.look.attributes
+                else None
+            )
+        claim = claims[country_code]
         if claim is None:
             claim = lead_claim or source_claim(ctx.source_role, ctx.source_name)
         first = event.sentences[0]
@@ -573,20 +717,11 @@ class Reader:
                 found.append((rank, position, actor))
 
         for sentence in event.sentences[:3]:
-            for m in sentence.mentions:
-                if m.kind == "actor":
-                    entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-                    actor = self.actors.choose(entries, country_code).as_actor(country_code)
-                    add(actor, 1 if _is_object(sentence, m) else 0, m.start)
-            for cc in self._forces_by_adjective(sentence):
-                state = self.actors.state_forces.get(cc)
-                if state is not None:
-                    add(state.as_actor(country_code), 0, 0)
+            for rank, position, actor in self._sentence_actors(sentence, country_code):
+                add(actor, rank, position)
         if event.sentences:
             agent = self._agent(event, country_code)
-        parties = {
-            str(m.value) for s in event.sentences[:1] for m in s.mentions if m.kind == "party"
-        }
+        parties = event.sentences[0].look.parties if event.sentences else set()
         sub = event.sub_event_type
         if not found and ctx.source_role == "party" and ctx.source_name:
             entries = self.actors.keys.get(_fold_name(ctx.source_name), [])
@@ -598,12 +733,7 @@ class Reader:
             add(self.actors.generic("rioters", country_code, country_name), 0, -1)
         if "gunmen" in parties and not found:
             add(self.actors.generic("gunmen", country_code, country_name), 0, 0)
-        civilians = any(
-            (m.kind == "victim" and m.value == "civilian")
-            or (m.kind == "party" and m.value == "civilians")
-            for s in event.sentences[:2]
-            for m in s.mentions
-        )
+        civilians = any(s.look.civilian for s in event.sentences[:2])
         if civilians and (
             t.EVENT_TYPE_OF[sub] in (t.VIOLENCE_AGAINST_CIVILIANS, t.EXPLOSIONS)
             or sub in (t.ARRESTS, t.LOOTING, t.OTHER, t.MOB_VIOLENCE)
@@ -619,15 +749,33 @@ class Reader:
         )
         return actors, agent
 
+    def _sentence_actors(
+        self, sentence: Sentence, country_code: str | None
+    ) -> list[tuple[int, int, Actor]]:
+        """(rank, position, actor) of every actor a sentence names, for an event in
+        ``country_code`` (rank 1 for an object: "from the army"); cached per sentence."""
+        cache = sentence.look.actor_cache
+        found = cache.get(country_code)
+        if found is None:
+            found = []
+            for m in sentence.look.actors:
+                entries: list[ActorEntry] = m.value  # type: ignore[assignment]
+                actor = self.actors.choose(entries, country_code).as_actor(country_code)
+                found.append((1 if _is_object(sentence, m) else 0, m.start, actor))
+            for cc in self._forces_by_adjective(sentence):
+                state = self.actors.state_forces.get(cc)
+                if state is not None:
+                    found.append((0, 0, state.as_actor(country_code)))
+            cache[country_code] = found
+        return found
+
     def _forces_by_adjective(self, sentence: Sentence) -> list[str]:
         """Countries whose forces an adjective names next to a weapon or force ("Russian and
         Syrian warplanes", "غارات روسية", "Israeli strikes")."""
         out: list[str] = []
         mentions = sentence.mentions
         places = self.gazetteer.places
-        for m in mentions:
-            if m.kind != "place":
-                continue
+        for m in sentence.look.places:
             key = " ".join(sentence.tokens[m.start : m.end])
             if key not in self.gazetteer.weak_country_keys:
                 continue
@@ -651,8 +799,8 @@ class Reader:
         object ("from the army", "against rebels")."""
         sentence = event.sentence
         best: tuple[int, Actor] | None = None
-        for m in sentence.mentions:
-            if m.kind != "actor" or _is_object(sentence, m):
+        for m in sentence.look.actors:
+            if _is_object(sentence, m):
                 continue
             if m.start > event.cue_start:
                 distance = m.start - event.cue_start
@@ -696,10 +844,7 @@ def _country_in(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
     for m in sentence.mentions:
         if m.kind != "place" or m.start == 0:
             continue
-        before = [
-            o for o in sentence.mentions if o.kind == "loc" and o.value == "in" and o.end == m.start
-        ]
-        if not before:
+        if sentence.tokens[m.start - 1] not in _IN:
             continue
         indices: list[int] = m.value  # type: ignore[assignment]
         for i in indices:
@@ -743,30 +888,34 @@ def _capitalized(sentence: Sentence, m: Mention) -> bool:
 
 def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     """Event cues not negated, future, asked about, called for or background."""
-    mentions = sentence.mentions
-    if sentence.text.rstrip().endswith(("?", "؟")):
+    look = sentence.look
+    if not look.cues or sentence.text.rstrip().endswith(("?", "؟")):
         return []
-    mods = [m for m in mentions if m.kind == "mod"]
+    mods = look.mods
     if any(m.value == "history" for m in mods):
         return []
     calls = [m for m in mods if m.value in ("call", "threat")]
+    tokens = sentence.tokens
     years = [
         i
-        for i, token in enumerate(sentence.tokens)
-        if token.isdigit() and 1950 <= int(token) < year
+        for i, token in enumerate(tokens)
+        if len(token) == 4 and token.isdigit() and 1950 <= int(token) < year
     ]
-    future_arabic = [
-        i
-        for i, (word, token) in enumerate(zip(sentence.raw, sentence.tokens, strict=True))
-        if word[:1] == "س"
-        and token[:1] == "س"
-        and len(token) > 3
-        and token[1:2] in "يتنا"
-        and not any(m.start == i for m in mentions)
-    ]
+    future_arabic: list[int] = []
+    if _is_arabic(tokens[0]) or any(_is_arabic(t) for t in tokens[:3]):
+        starts = {m.start for m in sentence.mentions}
+        future_arabic = [
+            i
+            for i, token in enumerate(tokens)
+            if token[:1] == "س"
+            and len(token) > 3
+            and token[1:2] in "يتنا"
+            and sentence.raw[i][:1] == "س"
+            and i not in starts
+        ]
     out: list[Mention] = []
-    for m in mentions:
-        if m.kind != "cue" or m.value == "noise":
+    for m in look.cues:
+        if m.value == "noise":
             continue
         blocked = False
         for mod in mods:
@@ -788,18 +937,8 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     return out
 
 
-def _civilian_victims(mentions: Sequence[Mention]) -> bool:
-    civilian = any(
-        (m.kind == "victim" and m.value == "civilian")
-        or (m.kind == "party" and m.value == "civilians")
-        for m in mentions
-    )
-    armed = any(m.kind == "victim" and m.value == "combatant" for m in mentions)
-    return civilian and not armed
-
-
 def _resolve_context(
-    cues: list[Mention], places: list[EventPlace], mentions: Sequence[Mention]
+    cues: list[Mention], places: list[EventPlace], sentence: Sentence
 ) -> list[Mention]:
     """Demote cues the rest of the sentence explains (module docstring, step 2), drop a
     "fall" that names no place, a ceasefire nobody agreed on."""
@@ -807,7 +946,9 @@ def _resolve_context(
     territory = bool(signals & (TERRITORY - {"fall"}))
     crowd = bool(signals & CROWD)
     violent = signals & (TERRITORY | FIGHTING | REMOTE | CROWD | AGAINST_PEOPLE)
-    civilians = _civilian_victims(mentions)
+    look = sentence.look
+    civilians = look.civilian and not look.armed
+    mentions = sentence.mentions
     out: list[Mention] = []
     for cue in cues:
         signal = str(cue.value)
@@ -823,14 +964,14 @@ def _resolve_context(
             territory = True
         if signal == "kill" and civilians and not (violent - {"enter"}):
             # a killing of civilians with no fighting or weapon named: an attack on them
-            out.append(replace(cue, value="execute"))
+            out.append(cue._replace(value="execute"))
             continue
         if signal == "enter" and civilians and "kill" in signals and not signals & FIGHTING:
-            out.append(replace(cue, value="attack"))
+            out.append(cue._replace(value="attack"))
             continue
         if signal == "ceasefire":
             if signals & {"agreement", "in_force"}:
-                out.append(replace(cue, value="agreement"))
+                out.append(cue._replace(value="agreement"))
             continue
         demoted = (
             (signal in FIGHTING and (territory or crowd or signals & (AGAINST_PEOPLE | {"arrest"})))
@@ -841,7 +982,7 @@ def _resolve_context(
             or (signal == "displace" and len(signals & PRIMARY) > 1)
         )
         # a demoted cue turns into the secondary cue that carries the same weight
-        out.append(replace(cue, value=_AS_SECONDARY[signal]) if demoted else cue)
+        out.append(cue._replace(value=_AS_SECONDARY[signal]) if demoted else cue)
     return out
 
 
@@ -869,70 +1010,25 @@ _AS_SECONDARY: Final[dict[str, str]] = {
 """A demoted primary cue becomes the secondary cue that carries the same weight."""
 
 
-def _role_near(sentence: Sentence, place: Mention, role: str) -> bool:
-    """A location word of ``role`` right before or right after a place ("Idlib countryside",
-    "countryside of Idlib", "ريف إدلب", "near Hama", "Харьковской области")."""
-    tokens = sentence.tokens
-    for m in sentence.mentions:
-        if m.kind != "loc" or m.value != role:
-            continue
-        if m.end == place.start:
-            return True
-        if m.start == place.end and not _is_arabic(tokens[m.start]):
-            return True  # "Idlib countryside"; Arabic puts the word first ("ريف إدلب")
-        if m.end == place.start - 1 and tokens[m.end] in _OF:
-            return True
-    return False
-
-
-def _role_before(sentence: Sentence, place: Mention, role: str) -> bool:
-    """A location word of ``role`` at most one word before a place ("town of X", "بلدة X")."""
-    tokens = sentence.tokens
-    for m in sentence.mentions:
-        if m.kind == "loc" and m.value == role:
-            if m.end == place.start:
-                return True
-            if m.end == place.start - 1 and tokens[m.end] in _OF:
-                return True
-    return False
-
-
 def _is_metonym(sentence: Sentence, place: Mention, capitals: Iterable[int]) -> bool:
     """A national capital named as its government ("Damascus said", "Moscow's forces"); a
     verb that starts a new clause ("دمشق وتعلن") does not count."""
+    kinds_at = sentence.look.kinds_at
+    if place.end not in kinds_at and place.end + 1 not in kinds_at:
+        return False
     indices: list[int] = place.value  # type: ignore[assignment]
     if not set(indices) & set(capitals):
         return False
-    for m in sentence.mentions:
-        if m.start < place.end or m.start > place.end + 1 or m.start in sentence.clauses:
-            continue
-        if m.kind in ("say", "deny") or (m.kind == "loc" and m.value == "seat"):
-            return True
-    return False
+    return any(at in kinds_at and at not in sentence.clauses for at in (place.end, place.end + 1))
 
 
-def _in_quarter(sentence: Sentence, m: Mention, places: Sequence[Mention]) -> bool:
-    """X in "the neighbourhood X of city Y" / "حي X بمدينة Y": the city Y is the place."""
-    if not _role_before(sentence, m, "quarter"):
-        return False
-    return any(m.end <= other.start <= m.end + 2 for other in places if other is not m)
-
-
-def _is_reference(sentence: Sentence, m: Mention, places: Sequence[Mention]) -> bool:
-    """Y in "X north of Y" / "X near Y" / "X شمالي Y": named to locate X, not the event place;
-    also Y in "between X and Y" (one event, at X)."""
-    tokens = sentence.tokens
-    for near in sentence.mentions:
-        if near.kind != "loc" or near.value != "near":
-            continue
-        introduces = near.end == m.start or (near.end == m.start - 1 and tokens[near.end] in _OF)
-        if introduces and any(
-            other.end in (near.start, near.start - 1) for other in places if other is not m
-        ):
-            return True
+def _after_between(
+    sentence: Sentence, m: Mention, kept: Sequence[tuple[Mention, object, object]]
+) -> bool:
+    """Y in "between X and Y" / "the X-Y road": one event, at X."""
     for between in sentence.mentions:
         if between.kind == "loc" and between.value == "between":
-            first = next((p for p in places if p.start >= between.end), None)
+            first = next((p for p, _, _ in kept if p.start >= between.end), None)
             if first is not None and first is not m and first.start < m.start <= first.end + 2:
                 return True
     return False
@@ -1086,13 +1182,8 @@ def _is_object(sentence: Sentence, m: Mention) -> bool:
 def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
     """The ACLED sub-event type a set of cues stands for (precedence in the module docstring)."""
     s = signals
-    mentions = sentence.mentions
-    victims_civilian = any(
-        (m.kind == "victim" and m.value == "civilian")
-        or (m.kind == "party" and m.value == "civilians")
-        for m in mentions
-    )
-    armed_victims = any(m.kind == "victim" and m.value == "combatant" for m in mentions)
+    victims_civilian = sentence.look.civilian
+    armed_victims = sentence.look.armed
     if s & {"capture", "recapture", "enter", "fall"}:
         return t.NON_STATE_OVERTAKES_TERRITORY
     if "handover" in s:

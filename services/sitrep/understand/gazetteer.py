@@ -25,10 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final, overload
+from typing import Any, Final
 
 from sitrep.records.model import Location
 from sitrep.understand.taxonomy import GEO_EXACT, GEO_PROVINCE
@@ -92,6 +92,23 @@ def _rows(path: Path) -> Iterable[tuple[int, list[str]]]:
             yield number, line.split("\t")
 
 
+def _read_admin1(path: Path) -> list[tuple[str, str, str, str, str]]:
+    """``admin1.tsv`` rows: country, code, ACLED name, capital geonameid, aliases."""
+    out: list[tuple[str, str, str, str, str]] = []
+    for number, fields in _rows(path):
+        if len(fields) != 5:
+            raise GazetteerError(
+                f"{path.name} line {number}: expected country, code, name, capital id, aliases"
+            )
+        cc, code, name, capital_id, names = fields
+        if capital_id and not capital_id.isdigit():
+            raise GazetteerError(
+                f"{path.name} line {number}: capital id {capital_id!r} is no number"
+            )
+        out.append((cc, code, name, capital_id, names))
+    return out
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -100,76 +117,28 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-class PlaceList(Sequence[Place]):
-    """The gazetteer's places: GeoNames rows become :class:`Place` objects on first use (a
-    process touches a few hundred of forty thousand), the project's places are stored built."""
-
-    def __init__(
-        self, rows: list[list[Any]], admin1_name: Callable[[str, str], str | None]
-    ) -> None:
-        self._rows = rows
-        self._built: list[Place | None] = [None] * len(rows)
-        self._extra: list[Place] = []
-        self._admin1_name = admin1_name
-
-    def __len__(self) -> int:
-        return len(self._rows) + len(self._extra)
-
-    @overload
-    def __getitem__(self, index: int) -> Place: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Place]: ...
-    def __getitem__(self, index: int | slice) -> Place | Sequence[Place]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index >= len(self._rows):
-            return self._extra[index - len(self._rows)]
-        place = self._built[index]
-        if place is None:
-            gid, name, cc, a1, lat, lon, pop = self._rows[index]
-            place = Place(
-                name, cc, lat, lon, "city", pop, gid, a1 or None, self._admin1_name(cc, a1)
-            )
-            self._built[index] = place
-        return place
-
-    def append(self, place: Place) -> int:
-        self._extra.append(place)
-        return len(self) - 1
-
-    def replace(self, index: int, place: Place) -> None:
-        if index >= len(self._rows):
-            self._extra[index - len(self._rows)] = place
-        else:
-            self._built[index] = place
-
-    def forget_built(self) -> None:
-        """Drop the GeoNames places built so far (they are rebuilt with what is known now)."""
-        self._built = [None] * len(self._rows)
-
-    def geonames_ids(self) -> dict[int, int]:
-        return {int(row[0]): i for i, row in enumerate(self._rows)}
-
-
 class Gazetteer:
     """Place names (folded keys) -> candidate places, plus the ACLED view of a place.
 
     ``keys`` maps a folded name (tokens joined by spaces) to indices into ``places``. A name
     may stand for several places (cities in different countries, a city and its province);
     the reader chooses with context. ``common_words`` are single-token keys never read as
-    places on their own. ``first`` (first token -> longest key length) and ``vocabulary``
-    (every token of every key) serve the phrase matcher.
+    places on their own. ``starts`` (first tokens of keys), ``prefixes`` (the first tokens of
+    a key a longer key continues) and ``vocabulary`` (every token of every key) serve the
+    phrase matcher.
     """
 
-    def __init__(self, rows: list[list[Any]] | None = None) -> None:
-        self.places = PlaceList(rows or [], self._admin1_name)
+    def __init__(self) -> None:
+        self.places: list[Place] = []
         self.keys: dict[str, list[int]] = {}
-        self.first: dict[str, int] = {}
+        self.starts: set[str] = set()
+        self.prefixes: set[str] = set()
         self.vocabulary: set[str] = set()
-        self.by_geonames_id: dict[int, int] = self.places.geonames_ids()
+        self.by_geonames_id: dict[int, int] = {}
         self.admin1_index: dict[tuple[str, str], int] = {}
         self.country_index: dict[str, int] = {}
         self.capital_index: dict[str, int] = {}
+        self.province_keys: set[str] = set()  # keys that name a province (among other places)
         self.weak_country_keys: set[str] = set()
         self.country_names: dict[str, str] = {}
         self.common_words: set[str] = set()
@@ -193,13 +162,21 @@ class Gazetteer:
                 f"gazetteer index {str(path)!r} was built with another text folding; rebuild it "
                 "with `python -m sitrep.understand.build_gazetteer`"
             )
-        gazetteer = cls(document["places"])
+        gazetteer = cls()
+        rows: list[list[Any]] = document["places"]
+        admin1 = _read_admin1(data / "admin1.tsv")
+        names = {(cc, code): name for cc, code, name, _, _ in admin1}
+        gazetteer.places = [
+            Place(name, cc, lat, lon, "city", pop, gid, a1 or None, names.get((cc, a1)))
+            for gid, name, cc, a1, lat, lon, pop in rows
+        ]
+        gazetteer.by_geonames_id = {int(row[0]): i for i, row in enumerate(rows)}
         gazetteer.keys = document["keys"]
-        gazetteer.first = document["first"]
+        gazetteer.starts = set(document["starts"])
+        gazetteer.prefixes = set(document["prefixes"])
         gazetteer.vocabulary = set(document["vocabulary"])
+        gazetteer._add_admin1(admin1)
         gazetteer._load_countries(data / "countries.tsv")
-        gazetteer._load_admin1(data / "admin1.tsv")
-        gazetteer.places.forget_built()  # capitals built before their province was known
         gazetteer._load_places(data / "places.tsv")
         if operator_file is not None:
             gazetteer._load_places(operator_file)
@@ -208,12 +185,13 @@ class Gazetteer:
         }
         return gazetteer
 
-    def _admin1_name(self, country_code: str, code: str) -> str | None:
+    def admin1_name(self, country_code: str, code: str) -> str | None:
         index = self.admin1_index.get((country_code, code))
         return self.places[index].name if index is not None else None
 
     def _add(self, place: Place, keys: Iterable[str]) -> int:
-        index = self.places.append(place)
+        index = len(self.places)
+        self.places.append(place)
         if place.geonames_id is not None and place.kind not in ("admin1", "country"):
             self.by_geonames_id.setdefault(place.geonames_id, index)
         for key in keys:
@@ -227,8 +205,8 @@ class Gazetteer:
         elif index not in bucket:
             bucket.append(index)
         parts = key.split(" ")
-        if self.first.get(parts[0], 0) < len(parts):
-            self.first[parts[0]] = len(parts)
+        self.starts.add(parts[0])
+        self.prefixes.update(" ".join(parts[:n]) for n in range(1, len(parts)))
         self.vocabulary.update(parts)
 
     def _load_countries(self, path: Path) -> None:
@@ -276,22 +254,16 @@ class Gazetteer:
         ]
         return max(found, key=lambda p: p.population) if found else None
 
-    def _load_admin1(self, path: Path) -> None:
-        for number, fields in _rows(path):
-            if len(fields) != 5:
-                raise GazetteerError(
-                    f"{path.name} line {number}: expected country, code, name, capital id, aliases"
-                )
-            cc, code, name, capital_id, names = fields
+    def _add_admin1(self, rows: list[tuple[str, str, str, str, str]]) -> None:
+        for cc, code, name, capital_id, names in rows:
             capital = self.places[self.by_geonames_id[int(capital_id)]] if capital_id else None
-            if capital_id and capital is None:
-                raise GazetteerError(f"{path.name} line {number}: unknown geonameid {capital_id}")
             lat, lon = (capital.latitude, capital.longitude) if capital else (0.0, 0.0)
             keys = {join_key(fold_phrase(n)) for n in [name, *names.split("|")] if n}
             index = self._add(
                 Place(name, cc, lat, lon, "admin1", 0, None, code, name), sorted(keys)
             )
             self.admin1_index[(cc, code)] = index
+            self.province_keys.update(keys)
 
     def _load_places(self, path: Path) -> None:
         for number, fields in _rows(path):
@@ -314,9 +286,9 @@ class Gazetteer:
                     if index is None:
                         raise GazetteerError(f"{where}: geonameid {gid} is not in the gazetteer")
                     if name:
-                        self.places.replace(index, replace(self.places[index], name=name))
+                        self.places[index] = replace(self.places[index], name=name)
                     if pop:
-                        self.places.replace(index, replace(self.places[index], population=int(pop)))
+                        self.places[index] = replace(self.places[index], population=int(pop))
                     for key in keys:
                         self._add_key(key, index)
                     continue

@@ -9,7 +9,7 @@ tie-breaker, and the answer when the text has no letters at all ("und" without o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Final
 
 
@@ -41,12 +41,7 @@ _SERBIAN: Final = frozenset("ђћџјљњ")
 
 
 def _script(char: str) -> str:
-    if (
-        "\u0600" <= char <= "\u06ff"
-        or "\u0750" <= char <= "\u077f"
-        or "\ufb50" <= char <= "\ufdff"
-        or "\ufe70" <= char <= "\ufeff"
-    ):
+    if "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f":
         return "arabic"
     if "\u0400" <= char <= "\u04ff":
         return "cyrillic"
@@ -61,28 +56,33 @@ def _script(char: str) -> str:
     return "other"
 
 
-def detect_language(words: Iterable[str], hint: str | None = None) -> str:
-    """ISO 639-1 code of the text whose word tokens are ``words``, or ``"und"``.
+_SAMPLE: Final = 40  # words enough to tell the script of a text
+_OTHER_SCRIPTS: Final = {"hebrew": "he", "greek": "el", "han": "zh"}
 
-    ``hint`` (the source's declared language) breaks ties and answers when nothing else can.
+
+def detect_language(text: str, words: Sequence[str], hint: str | None = None) -> str:
+    """ISO 639-1 code of ``text`` (whose word tokens are ``words``), or ``"und"``.
+
+    The script is counted over the first words (by their first letter); ``hint`` (the
+    source's declared language) breaks ties and answers when nothing else can.
     """
     counts: dict[str, int] = {}
-    letters: set[str] = set()
-    latin: list[str] = []
-    for word in words:
-        first = word[0]
-        if first.isdigit():
-            continue
-        script = _script(first)
-        counts[script] = counts.get(script, 0) + 1
-        if script == "latin":
-            latin.append(word.lower())
-        elif script in ("arabic", "cyrillic"):
-            letters.update(word)
-    if not counts:
+    for word in words[:_SAMPLE]:
+        if not word[0].isdigit():
+            script = _script(word[0])
+            counts[script] = counts.get(script, 0) + 1
+    arabic, cyrillic, latin = (
+        counts.get("arabic", 0),
+        counts.get("cyrillic", 0),
+        counts.get("latin", 0),
+    )
+    if not arabic and not cyrillic and not latin:
+        for script, language in _OTHER_SCRIPTS.items():
+            if counts.get(script):
+                return language
         return hint or "und"
-    script = max(counts, key=lambda s: (counts[s], s == "arabic"))
-    if script == "arabic":
+    if arabic >= latin and arabic >= cyrillic:
+        letters = set(text)
         if letters & _KURDISH:
             return "ckb"
         if letters & _URDU:
@@ -90,7 +90,8 @@ def detect_language(words: Iterable[str], hint: str | None = None) -> str:
         if letters & _PERSIAN:
             return "fa"
         return "ar"
-    if script == "cyrillic":
+    if cyrillic >= latin:
+        letters = set(text.lower())
         if letters & _SERBIAN and not letters & _RUSSIAN:
             return "sr"
         if "ў" in letters:
@@ -101,17 +102,22 @@ def detect_language(words: Iterable[str], hint: str | None = None) -> str:
         if ru > uk:
             return "ru"
         return hint if hint in ("ru", "uk") else "ru"
-    if script == "latin":
-        return _latin_language(latin, hint)
-    return {"hebrew": "he", "greek": "el", "han": "zh"}.get(script, hint or "und")
+    return _latin_language([w.lower() for w in words[: _SAMPLE * 2]], hint)
+
+
+_WORD_LANGUAGE: Final[dict[str, tuple[str, ...]]] = {}
 
 
 def _latin_language(words: list[str], hint: str | None) -> str:
-    scores = {lang: 0 for lang in _FUNCTION_WORDS}
-    for word in words:
+    if not _WORD_LANGUAGE:
         for lang, vocabulary in _FUNCTION_WORDS.items():
-            if word in vocabulary:
-                scores[lang] += 1
+            for word in vocabulary:
+                _WORD_LANGUAGE[word] = (*_WORD_LANGUAGE.get(word, ()), lang)
+    scores = dict.fromkeys(_FUNCTION_WORDS, 0)
+    get = _WORD_LANGUAGE.get
+    for word in words:
+        for lang in get(word, ()):
+            scores[lang] += 1
     best = max(scores.values())
     if best == 0:
         return hint if hint else ("en" if words else "und")

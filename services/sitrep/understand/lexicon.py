@@ -570,7 +570,7 @@ PARTIES: Final[dict[str, str]] = {
 
 NUMBER_WORDS: Final[dict[str, int]] = {
     # English
-    "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "pair": 2, "both": 2, "three": 3,
+    "one": 1, "single": 1, "two": 2, "pair": 2, "both": 2, "three": 3,
     "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
@@ -596,7 +596,7 @@ NUMBER_WORDS: Final[dict[str, int]] = {
     "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
     "quarante": 40, "cinquante": 50, "cent": 100,
 }  # fmt: skip
-"""Number words. "a"/"an" count as one only next to a death or victim word."""
+"""Number words ("a soldier" is read by the casualty counter from the tokens)."""
 
 VAGUE_NUMBERS: Final[dict[str, int]] = {
     "dozens": 12, "dozens of": 12, "scores": 12, "scores of": 12, "tens": 10, "tens of": 10,
@@ -744,11 +744,6 @@ LOCATION_WORDS: Final[dict[str, str]] = {
         "près de|aux abords|à proximité|environs|au nord de|au sud de|à l'est de|"
         "à l'ouest de|non loin de"
     ),
-    # a preposition that introduces the event's place
-    "in": (
-        "in|on|at|into|inside|across|targeting|hitting|over|throughout|"
-        "في|على|داخل|ضمن|в|во|на|у|по|à|au|dans|sur"
-    ),
     # "town of X", "بلدة X": a settlement word naming the place that follows
     "settlement": (
         "town|village|city|camp|towns|villages|"
@@ -764,8 +759,6 @@ LOCATION_WORDS: Final[dict[str, str]] = {
     ),
     # "the neighbourhood X of Y": the city Y is the event place
     "quarter": "neighbourhood|neighborhood|quarter|district of|حي|أحياء|حارة|микрорайон|район города|quartier",
-    # "from X": where an attack came from, not where it happened
-    "from": "from|out of|launched from|fired from|من|انطلاقا من|из|с|з|із|depuis",
     # a place named as a government ("Damascus said", "Moscow denied") is no event place
     "seat": "government|authorities|regime|administration|officials|حكومة|الحكومة|سلطات|السلطات|правительство|власти|влада|gouvernement|autorités",
 }

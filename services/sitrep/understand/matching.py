@@ -14,9 +14,8 @@ English plural "s" is dropped. Resolutions are cached per process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import Final, NamedTuple
 
 from sitrep.understand.text import fold
 
@@ -30,8 +29,7 @@ FAMILY: Final[dict[str, str]] = {
 """Kinds that compete for the same words; any other kind is its own family."""
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """A phrase found at tokens ``start:end`` of a sentence, of ``kind``, with its ``value``
     (place indices for ``place``, actor entries for ``actor``, a number for ``num``...)."""
 
@@ -42,6 +40,11 @@ class Mention:
 
 
 _RESOLVE_CACHE_LIMIT: Final = 100_000
+_new: Final = tuple.__new__  # builds a Mention without the Python-level NamedTuple.__new__
+_TERM: Final = 1
+_PLACE: Final = 2
+_KEY: Final = _TERM | _PLACE
+_PREFIX: Final = 4
 
 
 class PhraseIndex:
@@ -55,21 +58,29 @@ class PhraseIndex:
         self,
         terms: Mapping[str, Sequence[tuple[str, object]]],
         places: Mapping[str, Sequence[int]],
-        places_first: Mapping[str, int],
-        places_vocabulary: set[str],
+        places_prefixes: Set[str],
+        vocabulary: Set[str],
     ) -> None:
-        self.terms = terms
+        # per key, one (kind, value) per family: a family's first meaning of a phrase wins
+        self.terms = {key: _one_per_family(values) for key, values in terms.items()}
         self.places = places
-        first = dict(places_first)
-        vocabulary = set(places_vocabulary)
+        prefixes = set(places_prefixes)
+        words = set(vocabulary)
         for key in terms:
             parts = key.split(" ")
-            if first.get(parts[0], 0) < len(parts):
-                first[parts[0]] = len(parts)
-            vocabulary.update(parts)
-        self.first = first
-        self.vocabulary = vocabulary
+            prefixes.update(" ".join(parts[:n]) for n in range(1, len(parts)))
+            words.update(parts)
+        # one lookup per step of the scan: what a token sequence is (a key of terms, of
+        # places, the beginning of a longer key), as bits
+        steps: dict[str, int] = dict.fromkeys(prefixes, _PREFIX)
+        for key in terms:
+            steps[key] = steps.get(key, 0) | _TERM
+        for key in places:
+            steps[key] = steps.get(key, 0) | _PLACE
+        self.steps = steps
+        self.vocabulary = frozenset(words)
         self._resolved: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -90,57 +101,94 @@ class PhraseIndex:
         return resolved
 
     def fold_tokens(self, raw: Iterable[str]) -> list[str]:
-        """Fold and resolve a sentence's raw tokens."""
-        resolve = self.resolve
-        return [resolve(fold(t)) for t in raw]
+        """Fold and resolve a sentence's raw tokens (cached per raw token)."""
+        known = self._folded
+        out: list[str] = []
+        for token in raw:
+            found = known.get(token)
+            if found is None:
+                if len(known) > _RESOLVE_CACHE_LIMIT:
+                    known.clear()
+                found = known[token] = self.resolve(fold(token))
+            out.append(found)
+        return out
 
     # -- phrases -----------------------------------------------------------------------------
 
     def mentions(self, tokens: Sequence[str]) -> list[Mention]:
-        """All mentions in a sentence's resolved tokens, by start position."""
+        """All mentions in a sentence's resolved tokens, by start position (longest first)."""
         found: list[Mention] = []
-        first, terms, places = self.first, self.terms, self.places
+        terms, places, steps = self.terms, self.places, self.steps
         n = len(tokens)
         for i in range(n):
-            longest = first.get(tokens[i])
-            if not longest:
+            key = tokens[i]
+            step = steps.get(key)
+            if not step:
                 continue
-            families: set[str] = set()  # families already found at this position (longest first)
+            hits: list[tuple[int, str]] = []
+            m = 1
+            while True:
+                if step & _KEY:
+                    hits.append((m, key))
+                if not step & _PREFIX or i + m >= n:
+                    break
+                key = f"{key} {tokens[i + m]}"
+                m += 1
+                step = steps.get(key, 0)
+                if not step:
+                    break
+            if len(hits) == 1:  # the common case: one phrase starts here
+                m, key = hits[0]
+                for kind, value, _ in terms.get(key, ()):
+                    found.append(_new(Mention, (i, i + m, kind, value)))
+                indices = places.get(key)
+                if indices:
+                    found.append(_new(Mention, (i, i + m, "place", indices)))
+                continue
+            families: set[str] = set()
             got_place = False
-            for m in range(min(longest, n - i), 0, -1):
-                key = tokens[i] if m == 1 else " ".join(tokens[i : i + m])
-                values = terms.get(key)
-                if values:
-                    added: set[str] = set()
-                    for kind, value in values:
-                        family = FAMILY.get(kind, kind)
-                        if family not in families:
-                            found.append(Mention(i, i + m, kind, value))
-                            added.add(family)
-                    families |= added
+            for m, key in reversed(hits):  # longest first: a family's longest phrase wins
+                added: set[str] = set()
+                for kind, value, family in terms.get(key, ()):
+                    if family not in families:
+                        found.append(_new(Mention, (i, i + m, kind, value)))
+                        added.add(family)
+                families |= added
                 if not got_place:
                     indices = places.get(key)
                     if indices:
                         got_place = True
-                        found.append(Mention(i, i + m, "place", indices))
+                        found.append(_new(Mention, (i, i + m, "place", indices)))
         return _drop_contained(found)
 
 
+def _one_per_family(values: Sequence[tuple[str, object]]) -> tuple[tuple[str, object, str], ...]:
+    out: list[tuple[str, object, str]] = []
+    seen: set[str] = set()
+    for kind, value in values:
+        family = FAMILY.get(kind, kind)
+        if family not in seen or kind not in {k for k, _, _ in out}:
+            out.append((kind, value, family))
+            seen.add(family)
+    return tuple(out)
+
+
 def _drop_contained(found: list[Mention]) -> list[Mention]:
-    """Drop a mention lying inside a longer one of the same family."""
-    if len(found) < 2:
-        return found
+    """Drop a mention lying inside a longer one of the same family (``found`` is ordered by
+    start, longest first at each start)."""
     kept: list[Mention] = []
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for mention in sorted(found, key=lambda m: (m.start, m.start - m.end)):
+    reach: dict[str, tuple[int, int]] = {}  # family -> (furthest end, start of that mention)
+    for mention in found:
         family = FAMILY.get(mention.kind, mention.kind)
-        taken = spans.setdefault(family, [])
-        if any(
-            s <= mention.start and mention.end <= e and (s, e) != (mention.start, mention.end)
-            for s, e in taken
-        ):
-            continue
-        taken.append((mention.start, mention.end))
+        previous = reach.get(family)
+        if previous is not None:
+            end, start = previous
+            if mention.end < end or (mention.end == end and mention.start > start):
+                continue
+            if mention.end > end:
+                reach[family] = (mention.end, mention.start)
+        else:
+            reach[family] = (mention.end, mention.start)
         kept.append(mention)
     return kept
 

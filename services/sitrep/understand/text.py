@@ -35,6 +35,7 @@ _INVISIBLE: Final = dict.fromkeys(
         0xFEFF,  # BOM / zero-width no-break space
     ]
 )
+_INVISIBLE_CHARS: Final = re.compile("[" + "".join(chr(code) for code in _INVISIBLE) + "]")
 _SPACES: Final = re.compile(r"[^\S\n]+")
 _BLANK_LINES: Final = re.compile(r"\s*\n\s*(?:\n\s*)+")
 _LINE_EDGES: Final = re.compile(r"[^\S\n]*\n[^\S\n]*")
@@ -46,10 +47,15 @@ def clean_text(text: str) -> str:
     Runs of spaces become one space, blank-line runs become one blank line, the ends are
     stripped. Letters (Arabic diacritics included) are never changed.
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = _SPACES.sub(" ", text)
-    text = _LINE_EDGES.sub("\n", text)
-    text = _BLANK_LINES.sub("\n\n", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE_CHARS.search(text):
+        text = text.translate(_INVISIBLE)
+    if "  " in text or "\t" in text or "\r" in text or "\xa0" in text or "\u2009" in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" in text:
+        text = _LINE_EDGES.sub("\n", text)
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 
@@ -96,7 +102,7 @@ TRANSLITERATION: Final[dict[str, str]] = {}
 """Folded name-part variant -> the one spelling used in keys (filled by :func:`add_variants`)."""
 
 _ARTICLE_TOKEN: Final = re.compile(r"^(?:a[lnrstdz]|e[lnrsdz]|ash|adh|ath|u[dlnrst])-$")
-_POSSESSIVE: Final = re.compile(r"['’]s$")
+_POSSESSIVE_END: Final = ("'s", "’s")
 _DOUBLED: Final = re.compile(r"([a-z])\1+")
 
 _FOLD_CACHE: dict[str, str] = {}
@@ -106,7 +112,9 @@ _FOLD_CACHE_LIMIT: Final = 200_000
 def _fold_word(token: str) -> str:
     if _ARTICLE_TOKEN.match(token.lower()):
         return "al"
-    word = _POSSESSIVE.sub("", token).translate(_FOLD).lower()
+    if token.endswith(_POSSESSIVE_END):
+        token = token[:-2]
+    word = token.translate(_FOLD).lower()
     if "," in word:  # 1,200: only numbers hold commas
         return word.replace(",", "")
     if word.isascii():
@@ -138,18 +146,40 @@ def add_variants(variants: Mapping[str, str]) -> None:
     _FOLD_CACHE.clear()
 
 
-# A token: an article with its hyphen ("al-", "as-"), a number (1,200 / ١٢), or a word; Arabic
-# combining marks and tatweel stay inside the word they decorate.
-_WORD: Final = r"(?:[^\W\d_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])+"
-TOKEN: Final = re.compile(
-    r"\b(?:[Aa][LlNnRrSsTtDdZz]|[Ee][LlNnRrSsDdZz]|[Aa](?:sh|dh|th)|[Uu][DdLlNnRrSsTt])-(?=\w)"
-    rf"|\d+(?:,\d{{3}})+(?!\d)|\d+|{_WORD}(?:['’ʼ`]{_WORD})*"
+# A word: letters, digits, Arabic marks and tatweel, inner apostrophes and hyphens (split off
+# afterwards, an Arabic article keeping its hyphen: "al-Bab" -> "al-", "Bab").
+_WORD: Final = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed'’ʼ`-]+")
+_THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_ARTICLES: Final = frozenset(
+    "al el as ad ar an at az ash adh ath ez es ed er en ud ul ur us ut un".split()  # noqa: SIM905
 )
+_APOSTROPHES: Final = "'’ʼ`"
 
 
 def tokens(text: str) -> list[str]:
-    """The tokens of ``text`` in order, unfolded (see :data:`TOKEN`)."""
-    return TOKEN.findall(text)
+    """The tokens of ``text`` in order, unfolded: words (Arabic marks and inner apostrophes
+    kept), numbers ("1,200" is one), and an Arabic article with its hyphen ("al-")."""
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    words: list[str] = _WORD.findall(text)
+    if "-" not in text and "'" not in text and "’" not in text and "`" not in text:
+        return words
+    out: list[str] = []
+    for word in words:
+        if "-" in word:
+            pieces = word.split("-")
+            last = len(pieces) - 1
+            for n, piece in enumerate(pieces):
+                bare = piece.strip(_APOSTROPHES)
+                if bare:
+                    out.append(f"{bare}-" if n < last and bare.lower() in _ARTICLES else bare)
+        elif word[0] in _APOSTROPHES or word[-1] in _APOSTROPHES:
+            bare = word.strip(_APOSTROPHES)
+            if bare:
+                out.append(bare)
+        else:
+            out.append(word)
+    return out
 
 
 def fold_phrase(phrase: str) -> tuple[str, ...]:
@@ -157,22 +187,44 @@ def fold_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(fold(t) for t in tokens(clean_text(phrase)))
 
 
-_SENTENCE_BREAK: Final = re.compile(r"(?<=[.!?؟…])[\"'”’»)\]]*\s+|\s*\n+\s*|\s+[•▪►🔴🔻⚡️]+\s*")
+_BREAK_CHARS: Final = re.compile(r"[.!?؟…\n•▪►🔴🔻]")
+_CLOSERS: Final = "\"'”’»)]"
+_BULLETS: Final = "•▪►🔴🔻"
 
 
 def sentences(text: str) -> list[str]:
     """Split clean text into sentences (and list items / lines).
 
-    A break after ``.`` followed by a lower-case Latin letter is no break ("U.S. forces").
+    A sentence ends after ``.``, ``!``, ``?``, ``؟`` or ``…`` (and any closing quotes) followed
+    by a space, at a line break, and before a bullet. A break after ``.`` followed by a
+    lower-case Latin letter is no break ("U.S. forces").
     """
     out: list[str] = []
-    for part in _SENTENCE_BREAK.split(text):
-        if not part:
+    start = 0
+    size = len(text)
+    for match in _BREAK_CHARS.finditer(text):
+        at = match.start()
+        if at < start:
             continue
-        if out and part[0].islower() and part[0].isascii() and out[-1].endswith("."):
-            out[-1] = f"{out[-1]} {part}"
+        char = text[at]
+        if char == "\n" or char in _BULLETS:
+            cut, resume = at, at + 1
         else:
-            out.append(part)
+            end = at + 1
+            while end < size and text[end] in _CLOSERS:
+                end += 1
+            if end >= size or text[end] not in " \n":
+                continue
+            cut, resume = end, end + 1
+            if char == "." and resume < size and text[resume].islower() and text[resume].isascii():
+                continue
+        piece = text[start:cut].strip()
+        if piece:
+            out.append(piece)
+        start = resume
+    piece = text[start:].strip()
+    if piece:
+        out.append(piece)
     return out
 
 

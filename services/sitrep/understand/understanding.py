@@ -72,7 +72,7 @@ class Understander:
         self.index = PhraseIndex(
             _terms(actors),
             gazetteer.keys,
-            gazetteer.first,
+            gazetteer.prefixes,
             gazetteer.vocabulary | gazetteer.common_words,
         )
         self.reader = Reader(gazetteer, actors)
@@ -101,7 +101,7 @@ class Understander:
             sentence = self._sentence(len(parts), sentence_text)
             words.extend(sentence.raw)
             parts.append(sentence)
-        language = detect_language(words, ctx.lang_hint)
+        language = detect_language(f"{title}\n{text}" if title else text, words, ctx.lang_hint)
         reading = ReadingContext(
             report_id=ctx.report_id,
             published_at=ctx.published_at,
@@ -117,12 +117,7 @@ class Understander:
     def _sentence(self, index: int, text: str, is_title: bool = False) -> Sentence:
         raw = tokens(text)
         folded = self.index.fold_tokens(raw)
-        clauses = frozenset(
-            i
-            for i, (word, token) in enumerate(zip(raw, folded, strict=True))
-            if token in _CONJUNCTIONS or (word[0] == "و" and token[:1] != "و" and len(word) > 2)
-        )
-        return Sentence(index, text, raw, folded, self.index.mentions(folded), is_title, clauses)
+        return Sentence(index, text, raw, folded, self.index.mentions(folded), is_title)
 
 
 def _terms(actors: ActorDictionary) -> dict[str, list[tuple[str, object]]]:
@@ -187,7 +182,6 @@ _DATELINE = re.compile(
     r"|[A-Z]{3,}(?:[ /,][A-Z]{3,}){0,3}\s*[-—–]+"
     r"|[\u0600-\u06ff ]{2,30}\s*\([\u0600-\u06ff ]{1,20}\)\s*[-—–:]+)\s*"
 )
-_CONJUNCTIONS = frozenset({"and", "while", "whereas", "but", "и", "а", "і", "та", "et", "mais"})
 _PAST_WORDS = ("last", "past", "earlier", "الماضي", "прошл", "минул", "dernier", "dernière")
 
 
