@@ -79,7 +79,8 @@ class OpenEvent:
 
     ``digest`` identifies the content of the last emitted version (so an edit that changes
     nothing emits nothing); ``ever_affirmed`` tells a retracted event from a denial-only one.
-    Build with :meth:`of`, which derives ``profile``.
+    Build with :meth:`of`, which derives ``profile``. The event's byte form is kept once made
+    (:meth:`encoded`): a cell re-encodes only the events that changed.
     """
 
     event_id: str
@@ -88,6 +89,7 @@ class OpenEvent:
     digest: int
     ever_affirmed: bool
     profile: Profile = field(compare=False)
+    _encoded: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(
@@ -103,6 +105,22 @@ class OpenEvent:
     @property
     def family(self) -> str:
         return family_of(self.profile.event_type, self.profile.sub_event_type)
+
+    def encoded(self) -> bytes:
+        """This event's element of the byte form (made once, then reused)."""
+        if self._encoded is None:
+            data = encode(
+                [
+                    self.event_id,
+                    self.version,
+                    self.digest,
+                    self.ever_affirmed,
+                    [_member(m) for m in self.members],
+                ]
+            )
+            object.__setattr__(self, "_encoded", data)
+            return data
+        return self._encoded
 
 
 class CellState:
@@ -173,25 +191,26 @@ class CellState:
 
     def to_bytes(self) -> bytes:
         """The state in the byte format of the module docstring (deterministic)."""
-        return FORMAT + encode(
-            [
-                self.cell,
-                [
+        return b"".join(
+            (
+                FORMAT,
+                b"[",
+                encode(self.cell),
+                b",[",
+                b",".join(event.encoded() for event in self.events.values()),
+                b"],",
+                encode(
+                    [[rid, m.version, m.deleted, m.activity] for rid, m in self.reports.items()]
+                ),
+                b",",
+                encode(
                     [
-                        e.event_id,
-                        e.version,
-                        e.digest,
-                        e.ever_affirmed,
-                        [_member(m) for m in e.members],
+                        [rid, format(p.fingerprint, "x"), p.exact, p.voice, p.activity]
+                        for rid, p in self.prints.items()
                     ]
-                    for e in self.events.values()
-                ],
-                [[rid, m.version, m.deleted, m.activity] for rid, m in self.reports.items()],
-                [
-                    [rid, format(p.fingerprint, "x"), p.exact, p.voice, p.activity]
-                    for rid, p in self.prints.items()
-                ],
-            ]
+                ),
+                b"]",
+            )
         )
 
     @classmethod

@@ -101,3 +101,11 @@ def test_the_family_index_kept_along_the_way_equals_one_built_afresh() -> None:
     fresh = CellState(state.cell, state.events, state.reports, state.prints)
 
     assert state.by_family() == fresh.by_family()
+
+
+def test_events_encoded_earlier_encode_the_same_as_fresh_ones() -> None:
+    state, _ = run(POSTS[:2])
+    state.to_bytes()  # caches the byte form of the events it holds
+    state, _ = run(POSTS[2:], state)
+
+    assert state.to_bytes() == CellState.from_bytes(state.to_bytes()).to_bytes()
