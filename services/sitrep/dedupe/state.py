@@ -89,7 +89,7 @@ class OpenEvent:
     digest: int
     ever_affirmed: bool
     profile: Profile = field(compare=False)
-    _encoded: bytes | None = field(default=None, compare=False, repr=False)
+    _encoded: bytes | None = field(default=None, init=False, compare=False, repr=False)
 
     @classmethod
     def of(
