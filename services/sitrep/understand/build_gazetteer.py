@@ -17,7 +17,6 @@ The file is JSON, parsed in C at load time::
     {"fold": "<fingerprint>",
      "places": [[geonameid, name, country_code, admin1_code, latitude, longitude, population]],
      "keys": {"<folded name>": [place index, ...]},
-     "starts": ["<first token of a key>", ...],
      "prefixes": ["<a key's first tokens, when a longer key goes on>", ...],
      "vocabulary": ["<every token of every key>", ...]}
 """
@@ -157,19 +156,16 @@ def build(source: Path, output: Path) -> int:
         )
         for key in names:
             keys.setdefault(key, []).append(index)
-    starts: set[str] = set()
     prefixes: set[str] = set()
     vocabulary: set[str] = set()
     for key in keys:
         parts = key.split(" ")
-        starts.add(parts[0])
         prefixes.update(" ".join(parts[:n]) for n in range(1, len(parts)))
         vocabulary.update(parts)
     document = {
         "fold": fold_fingerprint(),
         "places": places,
         "keys": keys,
-        "starts": sorted(starts),
         "prefixes": sorted(prefixes),
         "vocabulary": sorted(vocabulary),
     }

