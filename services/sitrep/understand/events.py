@@ -371,7 +371,10 @@ class Reader:
         kept: list[tuple[Mention, AbstractSet[str], AbstractSet[str]]] = []
         for m in look.places:
             start, end = m.start, m.end
-            first = raw[start][0]
+            word = raw[start]
+            if word[-1] == "-" and start + 1 < len(raw):  # "al-Bab": the name after the article
+                word = raw[start + 1]
+            first = word[0]
             if (
                 first.isalpha()
                 and (first.isascii() or "\u00c0" <= first <= "\u04ff")
@@ -894,6 +897,9 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     mods = look.mods
     if any(m.value == "history" for m in mods):
         return []
+    denials = {(m.start, m.end) for m in sentence.mentions if m.kind == "deny"}
+    if denials:  # "لا صحة لـ..." denies the event it names: a deny candidate, not a negation
+        mods = [m for m in mods if not (m.value == "neg" and (m.start, m.end) in denials)]
     calls = [m for m in mods if m.value in ("call", "threat")]
     tokens = sentence.tokens
     years = [
@@ -937,6 +943,18 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     return out
 
 
+def _same_target(cue: Mention, cues: Sequence[Mention], places: list[EventPlace]) -> bool:
+    """Whether a territory cue of the sentence is placed where ``cue`` is ("took Deraa after
+    an agreement") rather than elsewhere ("agreed to leave Deraa, and took Deir Ezzor")."""
+    mine = _choose_place(cue, places)
+    for other in cues:
+        if other.value in TERRITORY and other is not cue:
+            theirs = _choose_place(other, places)
+            if mine is None or theirs is None or mine.place == theirs.place:
+                return True
+    return False
+
+
 def _resolve_context(
     cues: list[Mention], places: list[EventPlace], sentence: Sentence
 ) -> list[Mention]:
@@ -975,7 +993,7 @@ def _resolve_context(
             continue
         demoted = (
             (signal in FIGHTING and (territory or crowd or signals & (AGAINST_PEOPLE | {"arrest"})))
-            or (signal == "agreement" and territory)
+            or (signal == "agreement" and territory and _same_target(cue, cues, places))
             or (signal in ("enter", "arrest") and crowd)
             or (signal == "enter" and signals & {"arrest", "abduct", "loot"})
             or (signal == "handover" and "agreement" in signals)
@@ -1159,6 +1177,8 @@ def _joins(old: ProtoEvent, new: ProtoEvent) -> bool:
     if new.sub_event_type == old.sub_event_type:
         return True
     territory = (t.NON_STATE_OVERTAKES_TERRITORY, t.GOVERNMENT_REGAINS_TERRITORY)
+    if new.sub_event_type == t.NON_VIOLENT_TRANSFER and old.sub_event_type in territory:
+        return True  # "... took Deir ez-Zor. There was no fighting."
     if old.sub_event_type in territory and new.sub_event_type == t.ARMED_CLASH:
         return new.place is not None and old.place is not None
     return (

@@ -105,7 +105,7 @@ CUES: Final[dict[str, str]] = {
     "enter": (
         "entered|entering|enter|marched into|swept into|swept through|stormed|stormed into|"
         "broke into|pushed into|rolled into|moved into|breached|"
-        "دخلت|دخل|دخلوا|يدخل|يدخلون|تدخل|اقتحام|اقتحمت|اقتحم|اقتحموا|يقتحم|يقتحمون|تقتحم|"
+        "دخول|دخلت|دخل|دخلوا|يدخل|يدخلون|تدخل|اقتحام|اقتحمت|اقتحم|اقتحموا|يقتحم|يقتحمون|تقتحم|"
         "ворвались|вошли в|вошли|зайшли|увійшли|sont entrés|entrés|pénétré|ont pénétré"
     ),
     "advance": (
@@ -385,6 +385,7 @@ CUES: Final[dict[str, str]] = {
         "air defence sites|air defense sites|air defence systems|air defense systems|"
         "drone footage|captured by our photographer|"
         "سماع دوي|دوي انفجار|مخيم للنازحين|مخيمات النازحين|تفجير مضبوط|مناطق سيطرة|"
+        "دخول اتفاق|دخول الاتفاق|دخول الهدنة|دخول وقف إطلاق النار|دخول قرار|"
         "مناطق السيطرة|خريطة السيطرة|تحت سيطرة|خاضعة لسيطرة|الخاضعة لسيطرة|مناطق نفوذ"
     ),
     "wound": (

@@ -1,0 +1,153 @@
+"""What events a report holds: types, places, actors; one behaviour each, real dictionaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.understand import taxonomy as t
+from tests.unit.understand.helpers import events, only
+
+WIRE = (
+    "DAMASCUS/AMMAN (Reuters) - Syrian rebels advanced toward the outskirts of Homs on Saturday "
+    "after capturing Rastan and Talbiseh, while government artillery shelled the northern "
+    "suburbs of the city, residents said. In the south, the army agreed to withdraw from Deraa "
+    "under a deal brokered by local elders, and U.S.-backed Kurdish-led forces took control of "
+    "Deir Ezzor after government troops pulled out."
+)
+
+
+def test_a_wire_story_holds_each_of_its_events_as_a_candidate() -> None:
+    found = {(c.sub_event_type, c.location.name if c.location else None) for c in events(WIRE)}
+    assert (t.NON_STATE_OVERTAKES_TERRITORY, "Al-Rastan") in found
+    assert (t.NON_STATE_OVERTAKES_TERRITORY, "Talbiseh") in found
+    assert (t.AGREEMENT, "Dar'a") in found
+    assert any(place == "Deir-ez-Zor" for _, place in found)
+
+
+def test_candidates_are_ordered_by_salience_and_numbered_in_that_order() -> None:
+    found = events(WIRE)
+    assert [c.candidate_id for c in found] == [f"r1#{n}" for n in range(len(found))]
+    assert [c.salience for c in found] == sorted((c.salience for c in found), reverse=True)
+
+
+def test_the_dateline_is_not_the_event_place() -> None:
+    event = only("BEIRUT (Reuters) - Russian warplanes struck the town of Ariha on Sunday.")
+    assert event.location is not None and event.location.name == "Ariha"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Russian warplanes struck the town of Ariha on Sunday.", t.AIR_DRONE_STRIKE),
+        ("قصف مدفعي لقوات النظام على بلدة كفرنبل", t.SHELLING),
+        ("Heavy clashes broke out between the SDF and the SNA near Deir Hafer.", t.ARMED_CLASH),
+        ("A car bomb exploded near a market in Azaz, killing five people.", t.REMOTE_EXPLOSIVE),
+        ("A suicide bomber blew himself up at a checkpoint near al-Bab.", t.SUICIDE_BOMB),
+        ("Gunmen kidnapped a merchant in Daraa.", t.ABDUCTION),
+        ("قسد تشن حملة اعتقالات في مدينة الرقة", t.ARRESTS),
+        ("Hundreds protested peacefully in Sweida against the governor.", t.PEACEFUL_PROTEST),
+        ("Protesters threw stones at police and burned tyres in Homs.", t.VIOLENT_DEMONSTRATION),
+        ("Air defences shot down three drones over Hmeimim air base.", t.DISRUPTED_WEAPONS_USE),
+        ("Turkish-backed fighters looted homes in Tal Rifaat.", t.LOOTING),
+        ("Gunmen executed four men from the same family in Jasim.", t.ATTACK),
+    ],
+)
+def test_the_cues_decide_the_acled_sub_event_type(text: str, sub_event_type: str) -> None:
+    assert only(text).sub_event_type == sub_event_type
+
+
+def test_a_capture_by_rebels_is_a_non_state_takeover_and_by_the_army_a_regain() -> None:
+    assert only("Rebels captured Saraqib.").sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+    assert (
+        only("The Syrian army recaptured Qamhana.").sub_event_type == t.GOVERNMENT_REGAINS_TERRITORY
+    )
+
+
+def test_a_withdrawal_without_fighting_is_a_non_violent_transfer() -> None:
+    event = only(
+        "Kurdish-led forces moved into Deir ez-Zor after government troops withdrew. There was no fighting."
+    )
+    assert event.sub_event_type == t.NON_VIOLENT_TRANSFER
+
+
+def test_the_fighting_around_a_capture_is_part_of_the_capture() -> None:
+    event = only("سيطرت فصائل المعارضة على مدينة حماة بعد معارك عنيفة مع قوات النظام")
+    assert event.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning from Idlib! Subscribe to our channel for live updates.",
+        "Will the rebels take Homs next? Comment below.",
+        "ANALYSIS-How a lightning offensive caught Assad's army off guard.",
+        "The Syrian army said it was preparing a large counteroffensive to retake Aleppo.",
+        "Russia warned it could strike Kyiv with its new missile.",
+        "On this day in 2016, government forces retook eastern Aleppo after a long siege.",
+        "The UN envoy called for an immediate ceasefire and urged all parties to protect civilians.",
+        "The Syrian pound fell to a record low in Damascus on Tuesday.",
+        "جمعة مباركة 🤍 تابعونا على قناتنا",
+    ],
+)
+def test_commentary_ads_greetings_questions_threats_and_history_are_not_events(text: str) -> None:
+    assert events(text) == ()
+
+
+def test_the_countryside_of_a_governorate_is_the_governorate_at_precision_3() -> None:
+    event = only("غارات جوية روسية على ريف إدلب الجنوبي")
+    assert event.location is not None
+    assert (event.location.admin1, event.location.geo_precision) == ("Idleb", 3)
+
+
+def test_the_countryside_of_a_town_is_near_the_town_at_precision_2() -> None:
+    event = only("مقتل عنصرين من الأمن العام برصاص مسلحين في ريف جبلة")
+    assert event.location is not None
+    assert (event.location.name, event.location.geo_precision) == ("Jableh", 2)
+
+
+def test_a_town_located_north_of_a_city_is_the_town() -> None:
+    event = only("Rebels captured the town of Souran north of Hama on Tuesday.")
+    assert event.location is not None and event.location.name == "Suran"
+
+
+def test_a_province_named_to_locate_a_town_is_not_the_event_place() -> None:
+    event = only("هجوم لخلايا داعش على حاجز لقسد في بلدة البصيرة بريف دير الزور الشرقي")
+    assert event.location is not None and event.location.name == "Al-Busayrah"
+
+
+def test_a_common_arabic_word_is_not_read_as_a_village() -> None:
+    event = only("وقفة احتجاجية في ساحة الكرامة بمدينة السويداء")
+    assert event.location is not None and event.location.name == "As-Sweida"
+
+
+def test_country_context_chooses_between_places_of_the_same_name() -> None:
+    syrian = only("Israeli strikes hit Ras al-Ain in northeast Syria.")
+    assert syrian.location is not None and syrian.location.country_code == "SY"
+
+
+def test_actors_are_named_as_acled_names_them_with_their_inter_codes() -> None:
+    event = only("Turkish drones struck an SDF position near Qamishli.")
+    assert {(a.name, a.inter) for a in event.actors} >= {
+        ("Military Forces of Turkey (2016-)", 8),  # state forces abroad: external
+        ("QSD: Syrian Democratic Forces", 2),
+    }
+
+
+def test_civilian_victims_of_a_strike_are_an_actor() -> None:
+    event = only("An Israeli strike on a house in Nuseirat killed 12 civilians.")
+    assert "Civilians (Palestine)" in {a.name for a in event.actors}
+
+
+def test_russian_ukrainian_and_french_places_actors_and_verbs_are_recognized() -> None:
+    ru = only("Минобороны России: подразделения группировки войск освободили Курахове.")
+    assert ru.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+    assert ru.location is not None and ru.location.name == "Kurakhove"
+    uk = only("Внаслідок обстрілу Херсона загинули двоє мирних жителів.")
+    assert (uk.sub_event_type, uk.fatalities) == (t.SHELLING, 2)
+    fr = only("L'armée malienne a mené des frappes de drones près de Tinzaouaten.")
+    assert fr.sub_event_type == t.AIR_DRONE_STRIKE
+
+
+def test_any_text_is_understood_without_raising() -> None:
+    for text in ("", "   ", "🔴🔴🔴", "?" * 50, "ا" * 1000, "a-b-c '' ` -- , 1,2,3"):
+        assert isinstance(events(text), tuple)
