@@ -76,6 +76,7 @@ FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  #
 _DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
 _LISTS: Final = frozenset({"intercept", "arrest"})
 _NEG_WINDOW: Final = 3
+_CALL_WINDOW: Final = 8
 _FUTURE_WINDOW: Final = 7
 _BACKGROUND_WINDOW: Final = 6
 _SMALL_VILLAGE: Final = 5000
@@ -83,6 +84,7 @@ _OF: Final = frozenset({"of", "de", "du", "des", "d"})
 _NO_ROLES: Final[frozenset[str]] = frozenset()
 _NO_CONTEXT: Final[set[tuple[str, str]]] = set()
 _IN: Final = frozenset({"in", "في", "в", "у", "dans", "en", "au"})
+_HARM_WORDS: Final = frozenset({"kill", "execute", "wound", "sniper", "gunfire"})
 _CLAUSE_WORDS: Final = frozenset(
     {"and", "while", "whereas", "but", "и", "а", "і", "та", "et", "mais"}
 )
@@ -154,8 +156,12 @@ class Lookups:
         self.mods: list[Mention] = []
         self.actors: list[Mention] = []
         self.parties: set[str] = set()
-        civilian = armed = False
+        civilian = False
+        combatants: list[int] = []
+        harm_at: list[int] = []
         for m in sentence.mentions:
+            if m.kind == "death" or (m.kind == "cue" and m.value in _HARM_WORDS):
+                harm_at.append(m.start)
             kind = m.kind
             if kind == "loc":
                 role = str(m.value)
@@ -177,11 +183,17 @@ class Lookups:
                 civilian = civilian or m.value == "civilians"
             elif kind == "victim":
                 civilian = civilian or m.value == "civilian"
-                armed = armed or m.value == "combatant"
+                if m.value == "combatant":
+                    combatants.append(m.start)
             if kind in ("say", "deny"):
                 self.kinds_at.setdefault(m.start, set()).add(kind)
         self.civilian = civilian
-        self.armed = armed
+        # "three soldiers were killed" / "killed two fighters": armed victims; "Fighters from
+        # the RSF attacked ..., killing civilians": the fighters act, they are no victims
+        first_harm = min(harm_at) if harm_at else None
+        self.armed = any(
+            first_harm is not None and (at > first_harm or not civilian) for at in combatants
+        )
         of_at: set[int] = set()
         clauses: set[int] = set()
         for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True)):
@@ -403,7 +415,12 @@ class Reader:
                 if best is not None and best.admin1_code is not None:
                     admin_context.add((best.country_code, best.admin1_code))
         # 3. each remaining mention as an event place
-        ends = {m.end for m, _, _ in kept}
+        places = gazetteer.places
+        town_ends = {
+            m.end
+            for m, _, _ in kept
+            if any(places[i].kind != "country" for i in m.value)  # type: ignore[attr-defined]
+        }
         starts = {m.start for m, _, _ in kept}
         capitals = gazetteer.capital_index.values()
         out: list[EventPlace] = []
@@ -416,7 +433,7 @@ class Reader:
                 continue
             if "near" in before:  # "Saraqib north of Hama": Hama only locates Saraqib
                 near = look.role_before(start, "near")
-                if near is not None and ((near in ends) or (near - 1 in ends)):
+                if near is not None and near in town_ends:
                     continue
             if look.has_between and _after_between(sentence, m, kept):
                 continue
@@ -495,14 +512,18 @@ class Reader:
             and best.kind == "city"
             and admin_context
             and (best.country_code, best.admin1_code or "") not in admin_context
-            and best.population < 20000
+            and (
+                best.population < 20000
+                or all(country != best.country_code for country, _ in admin_context)
+            )
         ):
-            # "Illinka, Donetsk region" where the gazetteer knows only other Illinkas
-            for country, code in admin_context:
-                if country == best.country_code:
-                    index = self.gazetteer.admin1_index.get((country, code))
-                    if index is not None:
-                        return places[index]
+            # "Illinka, Donetsk region" where the gazetteer knows only other Illinkas;
+            # "قرية معان بريف حماة" where it knows only the Jordanian Ma'an
+            same_country = [entry for entry in admin_context if entry[0] == best.country_code]
+            for country, code in sorted(same_country or admin_context):
+                index = self.gazetteer.admin1_index.get((country, code))
+                if index is not None:
+                    return places[index]
         return best
 
     # -- one sentence ------------------------------------------------------------------------
@@ -937,7 +958,12 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
             continue
         if any(0 <= m.start - f < _FUTURE_WINDOW for f in future_arabic):
             continue
-        if any(m.start > c.start and m.value != "protest" for c in calls):
+        if any(
+            0 < m.start - c.start <= _CALL_WINDOW
+            and m.value != "protest"
+            and not any(c.start < at <= m.start for at in sentence.clauses)
+            for c in calls
+        ):
             continue
         out.append(m)
     return out
@@ -980,7 +1006,12 @@ def _resolve_context(
             if not (adjacent or named_after):
                 continue
             territory = True
-        if signal == "kill" and civilians and not (violent - {"enter"}):
+        if (
+            signal == "kill"
+            and civilians
+            and not (violent - {"enter"})
+            and "explosion" not in signals
+        ):
             # a killing of civilians with no fighting or weapon named: an attack on them
             out.append(cue._replace(value="execute"))
             continue
@@ -1230,8 +1261,10 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
             return t.VIOLENT_DEMONSTRATION
         if s & {"mob", "lynch"}:
             return t.MOB_VIOLENCE
-        if s & {"kill", "live_fire", "gunfire"}:
+        if s & {"kill", "wound"}:
             return t.EXCESSIVE_FORCE
+        if s & {"live_fire", "gunfire"}:
+            return t.PROTEST_WITH_INTERVENTION
         if s & {"disperse", "arrest"}:
             return t.PROTEST_WITH_INTERVENTION
         return t.PEACEFUL_PROTEST

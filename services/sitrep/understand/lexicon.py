@@ -185,7 +185,8 @@ CUES: Final[dict[str, str]] = {
         "VBIED|motorcycle bomb|explosive-laden|detonated|remnants of war|unexploded|"
         "unexploded ordnance|cluster munitions|"
         "عبوة ناسفة|عبوات ناسفة|عبوة|عبوات|لغم|ألغام|لغم أرضي|الغام|سيارة مفخخة|مفخخة|"
-        "دراجة مفخخة|مفخخ|انفجار عبوة|انفجار لغم|مخلفات الحرب|قنبلة عنقودية|ذخائر غير منفجرة|"
+        "دراجة مفخخة|مفخخ|انفجار عبوة|انفجار لغم|مخلفات الحرب|مخلفات حرب|قنبلة عنقودية|"
+        "ذخائر غير منفجرة|"
         "СВУ|самодельное взрывное устройство|мина|мины|фугас|подрыв|подорвался|подорвались|"
         "заминированный|заминирован|вибухівка|міна|міни|підрив|підірвався|"
         "engin explosif|engin explosif improvisé|EEI|mine|mines|voiture piégée|véhicule piégé|"
@@ -216,7 +217,7 @@ CUES: Final[dict[str, str]] = {
         "claimed the lives|took the lives|"
         "قتل|قتلت|قتلوا|مقتل|قتيل|قتلى|قتيلا|قتيلان|قتيلين|استشهاد|استشهد|استشهدوا|شهيد|"
         "شهداء|شهيدا|شهيدان|شهيدين|مجزرة|مجازر|ارتكبت مجزرة|اغتيال|اغتالت|اغتال|تصفية|"
-        "صرعى|لقي حتفه|لقوا حتفهم|لقي مصرعه|لقوا مصرعهم|مصرع|ضحايا|ضحية|أودى بحياة|يقتل|"
+        "صرعى|لقي حتفه|لقوا حتفهم|لقي مصرعه|لقوا مصرعهم|مصرع|ضحايا|ضحية|أودى بحياة|يقتل|تقتل|يقتلون|"
         "يغتال|تغتال|يغتالون|"
         "убиты|убит|убиты|убили|убийство|погибли|погиб|погибла|погибших|гибель|жертвы|"
         "жертв|ликвидированы|ликвидировано|уничтожены|уничтожено|загинули|загинув|загинула|"
@@ -338,9 +339,10 @@ CUES: Final[dict[str, str]] = {
     "base": (
         "established a base|set up a base|set up base|new base|military base|new outpost|"
         "observation post|established a position|set up positions|built a base|opened a base|"
+        "set up checkpoints|set up a checkpoint|established checkpoints|"
         "established positions|new headquarters|set up headquarters|"
         "نقطة عسكرية|قاعدة عسكرية|قاعدة جديدة|أنشأت قاعدة|إنشاء قاعدة|نقاط عسكرية|"
-        "أقامت نقطة|أقامت قاعدة|مقرا جديدا|"
+        "أقامت نقطة|أقامت قاعدة|مقرا جديدا|نصب حواجز|نصبت حواجز|أقامت حاجزا|"
         "создали базу|новую базу|створили базу|nouvelle base|installé une base"
     ),
     "change": (
@@ -386,7 +388,9 @@ CUES: Final[dict[str, str]] = {
         "drone footage|captured by our photographer|"
         "سماع دوي|دوي انفجار|مخيم للنازحين|مخيمات النازحين|تفجير مضبوط|مناطق سيطرة|"
         "دخول اتفاق|دخول الاتفاق|دخول الهدنة|دخول وقف إطلاق النار|دخول قرار|"
-        "مناطق السيطرة|خريطة السيطرة|تحت سيطرة|خاضعة لسيطرة|الخاضعة لسيطرة|مناطق نفوذ"
+        "مناطق السيطرة|خريطة السيطرة|تحت سيطرة|خاضعة لسيطرة|الخاضعة لسيطرة|مناطق نفوذ|"
+        "إسقاط النظام|إسقاط الحكومة|إسقاط المجالس|إسقاط المجلس|بإسقاط النظام|"
+        "toppling of|topple the"
     ),
     "wound": (
         "wounded|injured|injuring|injuries|wounding|hurt|wounds|injures|injure|casualties|"
@@ -445,7 +449,7 @@ MODIFIERS: Final[dict[str, str]] = {
     "question": "?|؟|what if|why|how|whether|هل|لماذا|كيف|ماذا|почему|как|чи|чому|pourquoi|est-ce",
     "call": (
         "calls for|called for|calls on|called on|urged|urges|urging|appeal|appealed|demands|"
-        "demanded|demanding|demand|must stop|"
+        "demanded|demanding|demand|must stop|المطالبة|للمطالبة|مطالبين|مطالبة|"
         "should|يدعو|دعا|دعت|تدعو|طالب|طالبت|يطالب|ناشد|ناشدت|يجب|призвал|призвали|закликав|"
         "appelle|appelé|exhorte"
     ),
