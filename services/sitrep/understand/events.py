@@ -1047,6 +1047,32 @@ _NOT_CONTINUED: Final = frozenset(
 )
 """Events a later "the strike killed three" does not continue."""
 
+_REMOTE_PRECEDENCE: Final[tuple[tuple[frozenset[str], str], ...]] = (
+    (frozenset({"chemical"}), t.CHEMICAL_WEAPON),
+    (frozenset({"suicide"}), t.SUICIDE_BOMB),
+    (frozenset({"intercept", "defuse"}), t.DISRUPTED_WEAPONS_USE),
+    (AIR, t.AIR_DRONE_STRIKE),
+    (frozenset({"ied"}), t.REMOTE_EXPLOSIVE),
+    (frozenset({"grenade"}), t.GRENADE),
+)
+"""Method-specific cues, strongest first (an interception of drones is the interception)."""
+
+_PRECEDENCE: Final[tuple[tuple[frozenset[str], str], ...]] = (
+    (FIGHTING, t.ARMED_CLASH),
+    (frozenset({"shell"}), t.SHELLING),
+    (frozenset({"rape"}), t.SEXUAL_VIOLENCE),
+    (frozenset({"abduct"}), t.ABDUCTION),
+    (frozenset({"arrest"}), t.ARRESTS),
+    (frozenset({"execute"}), t.ATTACK),
+    (frozenset({"agreement"}), t.AGREEMENT),
+    (frozenset({"base"}), t.BASE_ESTABLISHED),
+    (frozenset({"change"}), t.CHANGE_TO_GROUP),
+    (frozenset({"loot"}), t.LOOTING),
+    (frozenset({"displace"}), t.OTHER),
+    (frozenset({"explosion"}), t.REMOTE_EXPLOSIVE),
+)
+"""After crowds: the rest of the primary cues, then an unexplained explosion."""
+
 _AS_SECONDARY: Final[dict[str, str]] = {
     "clash": "advance",
     "ambush": "advance",
@@ -1244,18 +1270,9 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
         if s & (FIGHTING | {"advance", "attack", "kill"}):
             return t.NON_STATE_OVERTAKES_TERRITORY
         return t.NON_VIOLENT_TRANSFER
-    if "chemical" in s:
-        return t.CHEMICAL_WEAPON
-    if "suicide" in s:
-        return t.SUICIDE_BOMB
-    if s & {"intercept", "defuse"}:
-        return t.DISRUPTED_WEAPONS_USE
-    if s & AIR:
-        return t.AIR_DRONE_STRIKE
-    if "ied" in s:
-        return t.REMOTE_EXPLOSIVE
-    if "grenade" in s:
-        return t.GRENADE
+    for signals_of, sub in _REMOTE_PRECEDENCE:
+        if s & signals_of:
+            return sub
     if s & CROWD:
         if s & {"riot"}:
             return t.VIOLENT_DEMONSTRATION
@@ -1263,38 +1280,13 @@ def _sub_event_type(signals: set[str], sentence: Sentence) -> str:
             return t.MOB_VIOLENCE
         if s & {"kill", "wound"}:
             return t.EXCESSIVE_FORCE
-        if s & {"live_fire", "gunfire"}:
-            return t.PROTEST_WITH_INTERVENTION
-        if s & {"disperse", "arrest"}:
+        if s & {"live_fire", "gunfire", "disperse", "arrest"}:
             return t.PROTEST_WITH_INTERVENTION
         return t.PEACEFUL_PROTEST
-    if s & FIGHTING:
-        return t.ARMED_CLASH
-    if "shell" in s:
-        return t.SHELLING
-    if "rape" in s:
-        return t.SEXUAL_VIOLENCE
-    if "abduct" in s:
-        return t.ABDUCTION
-    if "arrest" in s:
-        return t.ARRESTS
-    if "execute" in s:
-        return t.ATTACK
-    if "agreement" in s:
-        return t.AGREEMENT
-    if s & {"intercept", "defuse"}:
-        return t.DISRUPTED_WEAPONS_USE
-    if "base" in s:
-        return t.BASE_ESTABLISHED
-    if "change" in s:
-        return t.CHANGE_TO_GROUP
-    if "loot" in s:
-        return t.LOOTING
-    if "displace" in s:
-        return t.OTHER
+    for signals_of, sub in _PRECEDENCE:
+        if s & signals_of:
+            return sub
     # secondary cues only
-    if "explosion" in s:
-        return t.REMOTE_EXPLOSIVE
     if s & {"kill", "gunfire", "sniper", "attack", "torture", "advance", "siege", "wound"}:
         if victims_civilian and not armed_victims:
             return t.ATTACK
