@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     # The bounded run goes first: resident memory never shrinks back, so it must not follow the
     # memory run's 100k clusters.
     results["bounded"] = measure_bounded(200_000 // scale)
-    results["cost"] = measure_cost(40_000 // scale)
+    results["cost"] = measure_cost(20_000 // scale)
     results["memory"] = measure_memory(100_000 // scale)
     results["python"] = sys.version.split()[0]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
