@@ -15,7 +15,9 @@ Over the lines that have a group:
   events alike;
 - *near-misses*: pairs of lines in different groups that a careless merger would join — marked
   in the file (``near_miss_of``: a group id or a list of them) or else found from the gold
-  coding (same place, by GeoNames id or name, within a day, by ``occurred_on`` or else the
+  coding as ``eval/README.md`` describes them: the same place (GeoNames id, else name) within a
+  month — another event type, or the same type days apart — or the same sub-event type in the
+  same first-level division within a day — another town (dates by ``occurred_on``, else the
   publication date). The report says how many of them were wrongly merged.
 
 Two runs are reported: ``end_to_end`` (the understander codes each text, as in production) and
@@ -208,9 +210,35 @@ def _day_of(line: Line) -> int | None:
         return None
 
 
+NEAR_MISS_SAME_PLACE_DAYS: Final = 31
+NEAR_MISS_SAME_TYPE_DAYS: Final = 1
+
+
+def _is_near_miss(a: Line, b: Line) -> bool:
+    """Different groups whose first gold events a careless merger would join: the same place
+    within a month (another event type, or the same type days apart), or the same sub-event
+    type in the same first-level division within a day (another town)."""
+    first_a, first_b = a.gold_events[0], b.gold_events[0]
+    day_a, day_b = _day_of(a), _day_of(b)
+    if day_a is None or day_b is None:
+        return False
+    gap = abs(day_a - day_b)
+    place_a = _place_of(first_a)
+    if place_a is not None and place_a == _place_of(first_b):
+        return gap <= NEAR_MISS_SAME_PLACE_DAYS
+    admin_a = (first_a.get("location") or {}).get("admin1")
+    admin_b = (first_b.get("location") or {}).get("admin1")
+    return (
+        admin_a is not None
+        and admin_a == admin_b
+        and first_a.get("sub_event_type") == first_b.get("sub_event_type")
+        and gap <= NEAR_MISS_SAME_TYPE_DAYS
+    )
+
+
 def near_miss_pairs(lines: Sequence[Line]) -> list[tuple[str, str]]:
-    """Marked near-miss pairs when the file marks any, else pairs of lines of different groups
-    whose first gold events share a place within a day."""
+    """Marked near-miss pairs when the file marks any, else the pairs of lines of different
+    groups that :func:`_is_near_miss` finds from the gold coding."""
     grouped = [line for line in lines if line.group is not None]
     if any(line.near_miss_of for line in grouped):
         by_group: dict[str, list[str]] = {}
@@ -223,17 +251,11 @@ def near_miss_pairs(lines: Sequence[Line]) -> list[tuple[str, str]]:
             if group != line.group
             for other in by_group.get(group, ())
         ]
-    pairs = []
-    for a, b in combinations(grouped, 2):
-        if a.group == b.group or not a.gold_events or not b.gold_events:
-            continue
-        place_a, place_b = _place_of(a.gold_events[0]), _place_of(b.gold_events[0])
-        day_a, day_b = _day_of(a), _day_of(b)
-        if place_a is None or place_a != place_b or day_a is None or day_b is None:
-            continue
-        if abs(day_a - day_b) <= 1:
-            pairs.append((a.key, b.key))
-    return pairs
+    return [
+        (a.key, b.key)
+        for a, b in combinations(grouped, 2)
+        if a.group != b.group and a.gold_events and b.gold_events and _is_near_miss(a, b)
+    ]
 
 
 def _gold_actor(actor: Any) -> Actor | None:

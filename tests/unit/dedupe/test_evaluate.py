@@ -54,16 +54,18 @@ def _line(n: int, group: str | None, text: str, **extra: Any) -> bytes:
     )
 
 
-def _gold(place: str, day: str) -> dict[str, Any]:
+def _gold(
+    place: str, day: str, admin1: str = "Idlib", sub: str = "Shelling/artillery/missile attack"
+) -> dict[str, Any]:
     return {
         "events": [
             {
                 "event_type": "Explosions/Remote violence",
-                "sub_event_type": "Shelling/artillery/missile attack",
+                "sub_event_type": sub,
                 "location": {
                     "name": place,
                     "geonames_id": None,
-                    "admin1": "Idlib",
+                    "admin1": admin1,
                     "country": "Syria",
                 },
                 "occurred_on": day,
@@ -78,13 +80,21 @@ def test_near_misses_come_from_the_gold_coding_when_not_marked(tmp_path: Path) -
         b"\n".join(
             [
                 _line(1, "g1", "x", gold=_gold("Saraqib", "2024-11-30")),
-                _line(2, "g2", "y", gold=_gold("Saraqib", "2024-12-01")),
-                _line(3, "g3", "z", gold=_gold("Saraqib", "2024-12-05")),
+                _line(2, "g2", "y", gold=_gold("Saraqib", "2024-12-20", sub="Air/drone strike")),
+                _line(3, "g3", "z", gold=_gold("Binnish", "2024-11-30")),
+                _line(4, "g4", "w", gold=_gold("Binnish", "2024-12-20", sub="Air/drone strike")),
+                _line(5, "g5", "v", gold=_gold("Daraa", "2024-11-30", admin1="Daraa")),
+                _line(6, "g6", "u", gold=_gold("Saraqib", "2025-02-01")),
             ]
         )
     )
 
-    assert near_miss_pairs(read_lines(path)) == [("1:l1", "2:l2")]
+    assert near_miss_pairs(read_lines(path)) == [
+        ("1:l1", "2:l2"),  # same place, another type, within a month
+        ("1:l1", "3:l3"),  # same type and day, another town of the governorate
+        ("2:l2", "4:l4"),
+        ("3:l3", "4:l4"),
+    ]
 
 
 def test_marked_near_misses_take_precedence(tmp_path: Path) -> None:
