@@ -12,7 +12,7 @@ when reporters describe one event in different words:
   territory" or "Government regains territory" — a capture claimed by the rebels and a
   "withdrawal" ("redeployment") reported by state media for the same town and day are one event;
   "Armed clash" with any of the three 0.8 (the fighting that took the town, as the losing side
-  reports it), and the two captures with each other 0.75 (each side claiming the town: one
+  reports it), and the two captures with each other 0.7 (each side claiming the town: one
   fight, or two);
 - demonstrations: "Peaceful protest", "Protest with intervention", "Excessive force against
   protesters" and "Violent demonstration" 0.85 with each other (one protest, coded by how it
@@ -110,7 +110,7 @@ def _pairs() -> dict[frozenset[str], float]:
                 pairs[frozenset((a, b))] = 0.85
     for taken in (NON_STATE_OVERTAKES_TERRITORY, GOVERNMENT_REGAINS_TERRITORY):
         pairs[frozenset((NON_VIOLENT_TRANSFER, taken))] = 0.9
-    pairs[frozenset((NON_STATE_OVERTAKES_TERRITORY, GOVERNMENT_REGAINS_TERRITORY))] = 0.75
+    pairs[frozenset((NON_STATE_OVERTAKES_TERRITORY, GOVERNMENT_REGAINS_TERRITORY))] = 0.7
     for change in _TERRITORY_CHANGES:
         pairs[frozenset((ARMED_CLASH, change))] = 0.8
     return pairs
