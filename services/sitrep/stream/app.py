@@ -23,9 +23,11 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +44,19 @@ from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
+from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
+from sitrep.stream.watermark import Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
 
 STAGE: Stage = "process"
+WATERMARK_HEADER = "sitrep-watermark"
+WORKER_HEADER = "sitrep-worker"
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
 
 
 @dataclass
@@ -134,6 +141,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     understander = default_understander()
     window = timedelta(hours=settings.cluster_window_hours)
     expiry = _Expiry()
+    raw_clock = Watermarks()  # event time of this worker's raw partitions
+    upstream_clock = Watermarks()  # event time of the workers that feed the candidates topic
 
     async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
         message = event.message
@@ -260,12 +269,28 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 del cells_of_report[key]
             for stale in forget_expired(message.partition, published):
                 del cells_of_report[stale]
+            raw_clock.observe(message.partition, published)
+            headers = [
+                (WATERMARK_HEADER, str(raw_clock.low() or published).encode()),
+                (WORKER_HEADER, WORKER_ID),
+            ]
             for cell in targets:
-                await candidates_topic.send(key=cell.encode(), value=value)
+                await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
             metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
             metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
+
+    def stream_clock(message: Any, report: Report) -> datetime:
+        """The event-time clock for expiry: the low watermark over upstream workers' stamps
+        (see :mod:`sitrep.stream.watermark`); the report's own time when unstamped."""
+        headers = dict(message.headers or ())
+        stamp = headers.get(WATERMARK_HEADER)
+        if stamp is None:
+            return parse_iso(report.published_at or report.collected_at)
+        upstream_clock.observe(headers.get(WORKER_HEADER, b"?"), float(stamp))
+        low = upstream_clock.low()
+        return datetime.fromtimestamp(low if low is not None else float(stamp), UTC)
 
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
@@ -284,8 +309,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     # a redelivery (or an older version): re-emit what it supports, in case the
                     # first delivery's events were lost in a crash (see dedupe.redelivery)
                     changed = events_holding(state, report, now)
-                event_time = parse_iso(report.published_at or report.collected_at)
-                state = expire(state, event_time, window)
+                state = expire(state, stream_clock(message, report), window)
                 cells[message.key] = state.to_bytes()
             except RecordError as exc:
                 await dead_letter(event, "process.cluster", exc, "invalid_record")

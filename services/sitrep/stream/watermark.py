@@ -1,0 +1,47 @@
+"""Event-time watermarks: how far a stream has progressed, robust to skewed inputs. Pure.
+
+Open events expire by event time (see :func:`sitrep.dedupe.expire`). Taking "the newest
+publication time seen" as the clock breaks on any backlog: the processor reads several raw
+partitions at once, and a partition with fewer items races ahead in event time, so events of
+the slower partitions would expire before their late reports arrive and those would open
+duplicate events. The clock is therefore a *low watermark*: the minimum, over the inputs that
+are active, of each input's newest event time. An input silent for ``idle_after`` seconds of
+wall time stops holding the watermark back (a quiet Telegram channel must not freeze expiry).
+
+The normalize step tracks its raw partitions and stamps its watermark on every candidate it
+sends; the cluster step tracks the stamps of each upstream worker the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+
+
+class Watermarks:
+    """Low watermark over named inputs (partitions, upstream workers)."""
+
+    def __init__(
+        self, idle_after: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.idle_after = idle_after
+        self._clock = clock
+        self._inputs: dict[Hashable, tuple[float, float]] = {}
+
+    def observe(self, source: Hashable, event_time: float) -> None:
+        """Record that ``source`` has reached ``event_time`` (seconds since the epoch)."""
+        newest, _ = self._inputs.get(source, (event_time, 0.0))
+        self._inputs[source] = (max(newest, event_time), self._clock())
+
+    def forget(self, source: Hashable) -> None:
+        """Stop tracking ``source`` (a partition revoked from this worker)."""
+        self._inputs.pop(source, None)
+
+    def low(self) -> float | None:
+        """The minimum newest event time over active inputs; over all inputs when none is
+        active; ``None`` before anything was observed."""
+        if not self._inputs:
+            return None
+        now = self._clock()
+        active = [t for t, seen in self._inputs.values() if now - seen <= self.idle_after]
+        return min(active) if active else max(t for t, _ in self._inputs.values())

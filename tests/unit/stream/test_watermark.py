@@ -1,0 +1,57 @@
+"""The event-time clock of the processor holds back for the slowest active input."""
+
+from __future__ import annotations
+
+from sitrep.stream.watermark import Watermarks
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_nothing_observed_has_no_watermark() -> None:
+    assert Watermarks().low() is None
+
+
+def test_a_fast_partition_does_not_advance_the_watermark_past_a_slow_one() -> None:
+    marks = Watermarks(clock=Clock())
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 9_000.0)
+    assert marks.low() == 1_000.0
+
+
+def test_each_input_keeps_its_newest_time_even_when_late_items_arrive() -> None:
+    marks = Watermarks(clock=Clock())
+    marks.observe(0, 5_000.0)
+    marks.observe(0, 4_000.0)
+    assert marks.low() == 5_000.0
+
+
+def test_an_idle_input_stops_holding_the_watermark_back() -> None:
+    clock = Clock()
+    marks = Watermarks(idle_after=60.0, clock=clock)
+    marks.observe("quiet", 1_000.0)
+    clock.now = 61.0
+    marks.observe("busy", 9_000.0)
+    assert marks.low() == 9_000.0
+
+
+def test_when_every_input_is_idle_the_newest_time_counts() -> None:
+    clock = Clock()
+    marks = Watermarks(idle_after=60.0, clock=clock)
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 2_000.0)
+    clock.now = 500.0
+    assert marks.low() == 2_000.0
+
+
+def test_a_revoked_input_is_forgotten() -> None:
+    marks = Watermarks(clock=Clock())
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 2_000.0)
+    marks.forget(0)
+    assert marks.low() == 2_000.0
