@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,22 @@ from sitrep.ops.settings import Settings
 from sitrep.stream.progress import wait_drained
 
 SITREP = [sys.executable, "-m", "sitrep.cli"]
+
+
+def isolated_settings(tmp: Path, partitions: int = 2, **changes: Any) -> Settings:
+    """Settings of one test run: the shared broker, its own topic and group prefix, data dir
+    and SQLite file under ``tmp`` (for module-scoped fixtures; tests use the ``settings``
+    fixture)."""
+    prefix = f"t{uuid.uuid4().hex[:10]}"
+    return Settings.from_env({}).with_(
+        kafka_bootstrap=os.environ.get("SITREP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        topic_prefix=prefix,
+        group_prefix=prefix,
+        partitions=partitions,
+        data_dir=str(tmp / "data"),
+        sqlite_path=str(tmp / "sitrep.db"),
+        **changes,
+    )
 
 
 def env_for(settings: Settings, **extra: str) -> dict[str, str]:

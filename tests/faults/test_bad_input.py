@@ -14,7 +14,7 @@ import pytest
 
 from sitrep.ops.settings import Settings
 from sitrep.records import RawItem, encode
-from tests.services import ServiceProcess, drain, produce_lines, read_topic
+from tests.services import ServiceProcess, drain, isolated_settings, produce_lines, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -109,19 +109,8 @@ CASES: list[tuple[str, bytes, str]] = [
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    import os
-    import uuid
-
     tmp = tmp_path_factory.mktemp("badinput")
-    prefix = f"t{uuid.uuid4().hex[:10]}"
-    settings = Settings.from_env({}).with_(
-        kafka_bootstrap=os.environ.get("SITREP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-        topic_prefix=prefix,
-        group_prefix=prefix,
-        partitions=2,
-        data_dir=str(tmp / "data"),
-        sqlite_path=str(tmp / "sitrep.db"),
-    )
+    settings = isolated_settings(tmp)
     asyncio.run(produce_lines(settings, [case[1] for case in CASES]))
     process = ServiceProcess(settings, "process", log_dir=tmp / "logs").start()
     sink = ServiceProcess(settings, "sink", log_dir=tmp / "logs").start()

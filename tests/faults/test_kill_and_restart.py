@@ -31,7 +31,7 @@ from tests.kafkaserver import PrivateKafka
 from tests.pgserver import PrivatePostgres
 from tests.services import ServiceProcess, drain, produce_lines, read_topic
 
-pytestmark = [pytest.mark.integration, pytest.mark.faults]
+pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(1500)]
 
 N_ITEMS = int(os.environ.get("SITREP_FAULT_ITEMS", "12000"))
 DEADLINE_SECONDS = 900
@@ -77,12 +77,14 @@ def count_reports(url: str) -> int:
 
 
 def wait_for(condition: Callable[[], bool], what: str, sup: Supervisor, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while not condition():
         sup.revive()
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}\n{sup.tail()}")
         time.sleep(0.2)
+    print(f"fault suite: {what} after {time.monotonic() - started:.1f}s")
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,8 @@ import jsonschema
 import orjson
 import pytest
 from tests.conftest import REPO
-from tests.services import ServiceProcess, drain, produce_lines, read_topic
+from tests.services import ServiceProcess, drain, isolated_settings, produce_lines, read_topic
 
-from sitrep.ops.settings import Settings
 from sitrep.records import RawItem, decode_event, decode_report, encode
 from sitrep.records.model import Provenance
 
@@ -93,19 +92,8 @@ WRONG_SHAPE = orjson.dumps(
 @pytest.fixture(scope="module")
 def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Run processor + sink once on GOOD + two bad lines; replay GOOD a second time later."""
-    import os
-    import uuid
-
     tmp = tmp_path_factory.mktemp("pipeline")
-    prefix = f"t{uuid.uuid4().hex[:10]}"
-    settings = Settings.from_env({}).with_(
-        kafka_bootstrap=os.environ.get("SITREP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-        topic_prefix=prefix,
-        group_prefix=prefix,
-        partitions=2,
-        data_dir=str(tmp / "data"),
-        sqlite_path=str(tmp / "sitrep.db"),
-    )
+    settings = isolated_settings(tmp)
     lines = [encode(r) for r in GOOD[:3]] + [NOT_JSON, WRONG_SHAPE] + [encode(r) for r in GOOD[3:]]
     asyncio.run(produce_lines(settings, lines))
     process = ServiceProcess(settings, "process", log_dir=tmp / "logs").start()
