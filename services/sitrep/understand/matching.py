@@ -14,7 +14,7 @@ English plural "s" is dropped. Resolutions are cached per process.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Final, NamedTuple
 
 from sitrep.understand.text import fold
@@ -40,18 +40,17 @@ class Mention(NamedTuple):
 
 
 _RESOLVE_CACHE_LIMIT: Final = 100_000
+_LONGER: Final = 1
+_MEANS: Final = 2
 _new: Final = tuple.__new__  # builds a Mention without the Python-level NamedTuple.__new__
-_TERM: Final = 1
-_PLACE: Final = 2
-_KEY: Final = _TERM | _PLACE
-_PREFIX: Final = 4
 
 
 class PhraseIndex:
     """Every dictionary's phrases, keyed by folded tokens joined with spaces.
 
     ``terms`` holds (kind, value) pairs per key; ``places`` is the gazetteer's key index
-    (kept as is: it is large and already built).
+    (kept as is: it is large and already built). ``steps`` tells, in one lookup per step of
+    the scan, whether a token sequence means anything and whether a longer key continues it.
     """
 
     def __init__(
@@ -70,14 +69,17 @@ class PhraseIndex:
             parts = key.split(" ")
             prefixes.update(" ".join(parts[:n]) for n in range(1, len(parts)))
             words.update(parts)
-        # one lookup per step of the scan: what a token sequence is (a key of terms, of
-        # places, the beginning of a longer key), as bits
-        steps: dict[str, int] = dict.fromkeys(prefixes, _PREFIX)
+        # one lookup per step of the scan: whether a key continues (a longer key starts with
+        # it) and whether it means anything (a key of terms or of places), as bits
+        steps: dict[str, int] = dict.fromkeys(prefixes, _LONGER)
         for key in terms:
-            steps[key] = steps.get(key, 0) | _TERM
+            steps[key] = steps.get(key, 0) | _MEANS
         for key in places:
-            steps[key] = steps.get(key, 0) | _PLACE
-        self.steps = steps
+            steps[key] = steps.get(key, 0) | _MEANS
+        self.steps: Final = steps
+        # what a key means, as (kind, value, family) triples with the place last, built the
+        # first time the key is met (building all of them would slow the load)
+        self._meanings: dict[str, tuple[tuple[str, object, str], ...]] = {}
         self.vocabulary = frozenset(words)
         self._resolved: dict[str, str] = {}
         self._folded: dict[str, str] = {}
@@ -103,9 +105,10 @@ class PhraseIndex:
     def fold_tokens(self, raw: Iterable[str]) -> list[str]:
         """Fold and resolve a sentence's raw tokens (cached per raw token)."""
         known = self._folded
+        get = known.get
         out: list[str] = []
         for token in raw:
-            found = known.get(token)
+            found = get(token)
             if found is None:
                 if len(known) > _RESOLVE_CACHE_LIMIT:
                     known.clear()
@@ -115,51 +118,103 @@ class PhraseIndex:
 
     # -- phrases -----------------------------------------------------------------------------
 
+    def meaning(self, key: str) -> tuple[tuple[str, object, str], ...]:
+        """What a key means: (kind, value, family) triples, a place (its indices) last."""
+        found = self._meanings.get(key)
+        if found is None:
+            found = self.terms.get(key, ())
+            indices = self.places.get(key)
+            if indices:
+                found = (*found, ("place", indices, "place"))
+            self._meanings[key] = found
+        return found
+
     def mentions(self, tokens: Sequence[str]) -> list[Mention]:
-        """All mentions in a sentence's resolved tokens, by start position (longest first)."""
+        """All mentions in a sentence's resolved tokens, by start position (longest first).
+
+        At each start the longest phrase of every family wins, and a mention lying inside a
+        longer mention of the same family that started earlier is dropped, in the same pass.
+        Only a phrase of several tokens can hold a later one, so only those are remembered
+        (``reach``), and a one-token phrase outside all of them is taken as it is.
+        """
         found: list[Mention] = []
-        terms, places, steps = self.terms, self.places, self.steps
-        n = len(tokens)
-        for i in range(n):
-            key = tokens[i]
-            step = steps.get(key)
-            if not step:
+        append = found.append
+        step_of = self.steps.get
+        meanings = self._meanings
+        # family -> (furthest end, start of that mention) of the phrases of several tokens
+        # kept so far; ``covered`` is the furthest of those ends
+        reach: dict[str, tuple[int, int]] = {}
+        covered = 0
+        last = len(tokens) - 1
+        for i, token in enumerate(tokens):
+            step = step_of(token)
+            if step is None:
                 continue
-            hits: list[tuple[int, str]] = []
-            m = 1
-            while True:
-                if step & _KEY:
-                    hits.append((m, key))
-                if not step & _PREFIX or i + m >= n:
-                    break
-                key = f"{key} {tokens[i + m]}"
-                m += 1
-                step = steps.get(key, 0)
-                if not step:
-                    break
-            if len(hits) == 1:  # the common case: one phrase starts here
-                m, key = hits[0]
-                for kind, value, _ in terms.get(key, ()):
-                    found.append(_new(Mention, (i, i + m, kind, value)))
-                indices = places.get(key)
-                if indices:
-                    found.append(_new(Mention, (i, i + m, "place", indices)))
+            if step == _MEANS or i == last:  # no longer phrase can start here
+                if step & _MEANS:
+                    meaning = meanings.get(token) or self.meaning(token)
+                    if i >= covered:
+                        for kind, value, _ in meaning:
+                            append(_new(Mention, (i, i + 1, kind, value)))
+                    else:
+                        _keep(append, reach, i, i + 1, meaning, families=None)
                 continue
-            families: set[str] = set()
-            got_place = False
-            for m, key in reversed(hits):  # longest first: a family's longest phrase wins
-                added: set[str] = set()
-                for kind, value, family in terms.get(key, ()):
-                    if family not in families:
-                        found.append(_new(Mention, (i, i + m, kind, value)))
-                        added.add(family)
-                families |= added
-                if not got_place:
-                    indices = places.get(key)
-                    if indices:
-                        got_place = True
-                        found.append(_new(Mention, (i, i + m, "place", indices)))
-        return _drop_contained(found)
+            hits: list[tuple[int, str]] = [(i + 1, token)] if step & _MEANS else []
+            key, end = token, i + 1
+            while step & _LONGER and end <= last:
+                key = f"{key} {tokens[end]}"
+                step = step_of(key)
+                if step is None:
+                    break
+                end += 1
+                if step & _MEANS:
+                    hits.append((end, key))
+            if not hits:
+                continue
+            families: set[str] | None = set() if len(hits) > 1 else None
+            for stop, phrase in reversed(hits):  # longest first: a family's longest wins
+                meaning = meanings.get(phrase) or self.meaning(phrase)
+                if stop - i == 1 and i >= covered and families is None:
+                    for kind, value, _ in meaning:
+                        append(_new(Mention, (i, stop, kind, value)))
+                    continue
+                _keep(append, reach, i, stop, meaning, families=families)
+                if stop - i > 1 and stop > covered:
+                    covered = stop
+        return found
+
+
+def _keep(
+    append: Callable[[Mention], None],
+    reach: dict[str, tuple[int, int]],
+    start: int,
+    end: int,
+    meaning: tuple[tuple[str, object, str], ...],
+    *,
+    families: set[str] | None,
+) -> None:
+    """Append the mentions of the phrase at ``start:end``, except those of a family that a
+    longer phrase at the same start gave (``families``, updated) or that lie inside a longer
+    mention of the same family (``reach``, updated for a phrase of several tokens)."""
+    added: list[str] = []
+    several = end - start > 1
+    for kind, value, family in meaning:
+        if families is not None:
+            if family in families:
+                continue
+            added.append(family)
+        previous = reach.get(family)
+        if previous is not None:
+            furthest, began = previous
+            if end < furthest or (end == furthest and start > began):
+                continue
+            if end > furthest and several:
+                reach[family] = (end, start)
+        elif several:
+            reach[family] = (end, start)
+        append(_new(Mention, (start, end, kind, value)))
+    if families is not None:
+        families.update(added)
 
 
 def _one_per_family(values: Sequence[tuple[str, object]]) -> tuple[tuple[str, object, str], ...]:
@@ -171,26 +226,6 @@ def _one_per_family(values: Sequence[tuple[str, object]]) -> tuple[tuple[str, ob
             out.append((kind, value, family))
             seen.add(family)
     return tuple(out)
-
-
-def _drop_contained(found: list[Mention]) -> list[Mention]:
-    """Drop a mention lying inside a longer one of the same family (``found`` is ordered by
-    start, longest first at each start)."""
-    kept: list[Mention] = []
-    reach: dict[str, tuple[int, int]] = {}  # family -> (furthest end, start of that mention)
-    for mention in found:
-        family = FAMILY.get(mention.kind, mention.kind)
-        previous = reach.get(family)
-        if previous is not None:
-            end, start = previous
-            if mention.end < end or (mention.end == end and mention.start > start):
-                continue
-            if mention.end > end:
-                reach[family] = (mention.end, mention.start)
-        else:
-            reach[family] = (mention.end, mention.start)
-        kept.append(mention)
-    return kept
 
 
 _AR_CONJ: Final = "وف"
