@@ -51,9 +51,17 @@ class ActorEntry:
     country: str = ""
     side: str = ""
     name_by_country: dict[str, str] = field(default_factory=dict)
+    # the actors already built, by (event country, role): an Actor is immutable, so one
+    # object serves every event
+    _built: dict[tuple[str | None, str], Actor] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def as_actor(self, event_country: str | None, role: str = "actor1") -> Actor:
         """The ACLED actor for an event in ``event_country`` (ISO-2 or None)."""
+        built = self._built.get((event_country, role))
+        if built is not None:
+            return built
         name = self.name_by_country.get(event_country or "", self.name)
         inter = self.inter
         if (
@@ -63,7 +71,8 @@ class ActorEntry:
             and event_country != self.country
         ):
             inter = EXTERNAL_OTHER_FORCES
-        return Actor(name=name, inter=inter, role=role)  # type: ignore[arg-type]
+        built = self._built[(event_country, role)] = Actor(name=name, inter=inter, role=role)  # type: ignore[arg-type]
+        return built
 
 
 GENERIC_PARTIES: Final[dict[str, tuple[str, int]]] = {
@@ -84,6 +93,7 @@ class ActorDictionary:
         self.entries = tuple(entries)
         self.keys = keys
         self.state_forces: dict[str, ActorEntry] = {}
+        self._generic: dict[tuple[str, str | None, str | None], Actor] = {}
         for entry in entries:
             if entry.inter == STATE_FORCES and entry.country:
                 self.state_forces.setdefault(entry.country, entry)
@@ -122,8 +132,13 @@ class ActorDictionary:
         """A generic party ("civilians", "gunmen", "army"...) of the event's country."""
         if party == "army" and country_code in self.state_forces:
             return self.state_forces[country_code].as_actor(country_code)
-        template, inter = GENERIC_PARTIES[party]
-        return Actor(name=template.format(country=country_name or "Unknown"), inter=inter)
+        key = (party, country_code, country_name)
+        actor = self._generic.get(key)
+        if actor is None:
+            template, inter = GENERIC_PARTIES[party]
+            name = template.format(country=country_name or "Unknown")
+            actor = self._generic[key] = Actor(name=name, inter=inter)
+        return actor
 
 
 def _read(path: Path) -> list[tuple[ActorEntry, list[str]]]:

@@ -87,13 +87,17 @@ _PLURAL_UNKNOWN: Final = 3
 
 
 def count_fatalities(
-    tokens: Sequence[str], mentions: Sequence[Mention], clauses: AbstractSet[int] = frozenset()
+    tokens: Sequence[str],
+    mentions: Sequence[Mention],
+    clauses: AbstractSet[int] = frozenset(),
+    numerals: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[int, bool]:
     """Deaths reported in one sentence and whether the figure is a toll (a running total).
 
     ``tokens`` are the sentence's folded tokens, ``mentions`` its mentions, ``clauses`` the
     positions where a coordinated clause starts ("and", Arabic و-): a number never belongs to
-    an outcome word across such a boundary ("killed 3 and wounded 10").
+    an outcome word across such a boundary ("killed 3 and wounded 10"). ``numerals`` are the
+    (position, value) of the tokens written in digits, when the caller has them already.
     """
     outcomes: list[tuple[int, str]] = []  # (position, "death" | "injury")
     numbers: list[tuple[int, int, bool]] = []  # (position, value, vague)
@@ -117,9 +121,9 @@ def count_fatalities(
             months.update((m.start - 1, m.end))
     if not outcomes:
         return 0, False
-    for i, token in enumerate(tokens):
-        if token.isdigit():
-            numbers.append((i, int(token), False))
+    if numerals is None:
+        numerals = [(i, int(token)) for i, token in enumerate(tokens) if token.isdecimal()]
+    numbers.extend((i, value, False) for i, value in numerals)
     numbers = _counts_only(numbers, tokens, months)
     deaths: list[int] = []
     for position, value, _vague in sorted(numbers):

@@ -32,11 +32,14 @@ whose title or lead marks it as analysis, opinion or an explainer yields no even
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Final
+from functools import partial
+from operator import itemgetter
+from typing import Final, NamedTuple
 
 from sitrep.records.model import Actor, EventCandidate, Location, SourceRole
 from sitrep.understand import taxonomy as t
@@ -73,6 +76,8 @@ STRONG_GENRES: Final = frozenset({"analysis", "opinion", "commentary", "editoria
 PLACELESS_TYPES: Final = frozenset({t.DISRUPTED_WEAPONS_USE, t.AGREEMENT, t.CHANGE_TO_GROUP})
 FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  # noqa: SIM905
 
+_STRONG_CUES: Final = REMOTE | TERRITORY
+_DIGIT: Final = re.compile(r"\d")
 _DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
 _LISTS: Final = frozenset({"intercept", "arrest"})
 _NEG_WINDOW: Final = 3
@@ -121,7 +126,8 @@ class Sentence:
 
 
 class Lookups:
-    """What the reader asks of a sentence again and again, by position (built once)."""
+    """What the reader asks of a sentence again and again, by position (built once, in one
+    pass over the mentions and one over the tokens)."""
 
     __slots__ = (
         "actor_cache",
@@ -133,93 +139,143 @@ class Lookups:
         "claim_cache",
         "clauses",
         "cues",
+        "dated",
+        "denials",
+        "future_arabic",
         "has_between",
         "kinds_at",
         "latin_roles_at",
         "mods",
+        "numbers",
         "of_at",
         "parties",
-        "place_ends",
-        "place_starts",
         "places",
         "roles_ending",
         "who_spans",
+        "years",
     )  # fmt: skip
 
     def __init__(self, sentence: Sentence) -> None:
         tokens = sentence.tokens
-        self.roles_ending: dict[int, list[tuple[str, int]]] = {}
-        self.latin_roles_at: dict[int, set[str]] = {}
-        self.kinds_at: dict[int, set[str]] = {}
-        self.places: list[Mention] = []
-        self.cues: list[Mention] = []
-        self.mods: list[Mention] = []
-        self.actors: list[Mention] = []
-        self.parties: set[str] = set()
-        civilian = False
+        roles_ending: dict[int, list[tuple[str, int]]] = {}
+        latin_roles_at: dict[int, set[str]] = {}
+        kinds_at: dict[int, set[str]] = {}
+        places: list[Mention] = []
+        cues: list[Mention] = []
+        mods: list[Mention] = []
+        actors: list[Mention] = []
+        parties: set[str] = set()
+        who_spans: set[tuple[int, int]] = set()
+        denials: set[tuple[int, int]] = set()
+        civilian = attributes = dated = False
         combatants: list[int] = []
-        harm_at: list[int] = []
+        first_harm: int | None = None  # mentions come by start: the first is the earliest
         for m in sentence.mentions:
-            if m.kind == "death" or (m.kind == "cue" and m.value in _HARM_WORDS):
-                harm_at.append(m.start)
             kind = m.kind
-            if kind == "loc":
-                role = str(m.value)
-                self.roles_ending.setdefault(m.end, []).append((role, m.start))
-                if not _is_arabic(tokens[m.start]):
-                    self.latin_roles_at.setdefault(m.start, set()).add(role)
-                if role == "seat":
-                    self.kinds_at.setdefault(m.start, set()).add("seat")
-            elif kind == "place":
-                self.places.append(m)
+            if kind == "place":
+                places.append(m)
             elif kind == "cue":
-                self.cues.append(m)
-            elif kind == "mod":
-                self.mods.append(m)
+                cues.append(m)
+                if first_harm is None and m.value in _HARM_WORDS:
+                    first_harm = m.start
             elif kind == "actor":
-                self.actors.append(m)
-            elif kind == "party":
-                self.parties.add(str(m.value))
-                civilian = civilian or m.value == "civilians"
+                actors.append(m)
+                who_spans.add((m.start, m.end))
+            elif kind == "loc":
+                role = str(m.value)
+                roles_ending.setdefault(m.end, []).append((role, m.start))
+                if not _is_arabic(tokens[m.start]):
+                    latin_roles_at.setdefault(m.start, set()).add(role)
+                if role == "seat":
+                    kinds_at.setdefault(m.start, set()).add("seat")
             elif kind == "victim":
                 civilian = civilian or m.value == "civilian"
                 if m.value == "combatant":
                     combatants.append(m.start)
-            if kind in ("say", "deny"):
-                self.kinds_at.setdefault(m.start, set()).add(kind)
+            elif kind == "mod":
+                mods.append(m)
+            elif kind == "party":
+                parties.add(str(m.value))
+                civilian = civilian or m.value == "civilians"
+            elif kind == "death":
+                if first_harm is None:
+                    first_harm = m.start
+            elif kind == "source":
+                who_spans.add((m.start, m.end))
+            elif kind in {"say", "deny"}:
+                kinds_at.setdefault(m.start, set()).add(kind)
+                attributes = True
+                if kind == "deny":
+                    denials.add((m.start, m.end))
+            elif kind == "according":
+                attributes = True
+            elif kind in _DATE_KINDS:
+                dated = True
+        self.places = places
+        self.cues = cues
+        self.mods = mods
+        self.actors = actors
+        self.parties = parties
+        self.who_spans = who_spans
+        self.denials = denials
+        self.roles_ending = roles_ending
+        self.latin_roles_at = latin_roles_at
+        self.kinds_at = kinds_at
+        self.attributes = attributes
+        self.dated = dated
         self.civilian = civilian
         # "three soldiers were killed" / "killed two fighters": armed victims; "Fighters from
         # the RSF attacked ..., killing civilians": the fighters act, they are no victims
-        first_harm = min(harm_at) if harm_at else None
-        self.armed = any(
-            first_harm is not None and (at > first_harm or not civilian) for at in combatants
+        self.armed = first_harm is not None and any(
+            at > first_harm or not civilian for at in combatants
         )
-        of_at: set[int] = set()
-        clauses: set[int] = set()
-        for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True)):
-            if token in _OF:
-                of_at.add(i)
-            elif token in _CLAUSE_WORDS or (word[0] == "و" and token[:1] != "و" and len(word) > 2):
-                clauses.add(i)
+        # positions of "of", of clause starts ("and", Arabic و-), of four-digit numbers (years,
+        # when before this one) and of Arabic future verbs ("سيدخل", "ستبدأ")
+        text = sentence.text
+        of_at = {i for i, token in enumerate(tokens) if token in _OF}
+        clauses = {i for i, token in enumerate(tokens) if token in _CLAUSE_WORDS}
+        if "و" in text:
+            clauses.update(
+                i
+                for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True))
+                if word[0] == "و" and token[:1] != "و" and len(word) > 2 and token not in _OF
+            )
+        numbers = (
+            [(i, int(token)) for i, token in enumerate(tokens) if token.isdecimal()]
+            if _DIGIT.search(text)
+            else []
+        )
+        years = [(i, value) for i, value in numbers if len(tokens[i]) == 4]
+        future_arabic: list[int] = []
+        if "س" in text and any(_is_arabic(token) for token in tokens[:3]):
+            starts = {m.start for m in sentence.mentions}
+            future_arabic = [
+                i
+                for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True))
+                if word[0] == "س"
+                and token[:1] == "س"
+                and len(token) > 3
+                and token[1:2] in "يتنا"
+                and i not in starts
+            ]
         self.of_at = of_at
         self.clauses = frozenset(clauses)
-        self.place_starts = {m.start for m in self.places}
-        self.place_ends = {m.end for m in self.places}
+        self.numbers = numbers
+        self.years = years
+        self.future_arabic = future_arabic
         # roles of the location words right before each position ("of" may come between)
         before: dict[int, set[str]] = {}
-        for end, roles in self.roles_ending.items():
+        has_between = False
+        for end, roles in roles_ending.items():
             for role, _ in roles:
                 before.setdefault(end, set()).add(role)
                 if end in of_at:
                     before.setdefault(end + 1, set()).add(role)
+                has_between = has_between or role == "between"
         self.before_roles = before
-        self.has_between = any(role == "between" for roles in before.values() for role in roles)
-        self.who_spans = {
-            (m.start, m.end) for m in sentence.mentions if m.kind in ("actor", "source")
-        }
+        self.has_between = has_between
         self.actor_cache: dict[str | None, list[tuple[int, int, Actor]]] = {}
         self.claim_cache: dict[str | None, Attribution | None] = {}
-        self.attributes = any(m.kind in ("say", "according", "deny") for m in sentence.mentions)
 
     def role_before(self, start: int, role: str) -> int | None:
         """Start of a location word of ``role`` right before position ``start`` (allowing
@@ -232,6 +288,16 @@ class Lookups:
                 if found == role:
                     return at
         return None
+
+
+class NameFacts(NamedTuple):
+    """What the places one name may stand for have in common (worked out once per name)."""
+
+    towns: bool  # some of them is no country
+    countries: tuple[str, ...]  # the codes of those that are countries, in order
+    only_country: str | None  # the one country code all of them share, if they share one
+    small_only: bool  # all are small GeoNames villages (none the project's own)
+    province: bool  # one of them is a province ("Idlib", "حماة", "Kharkiv")
 
 
 @dataclass(slots=True)
@@ -281,6 +347,29 @@ class Reader:
     def __init__(self, gazetteer: Gazetteer, actors: ActorDictionary) -> None:
         self.gazetteer = gazetteer
         self.actors = actors
+        self._capitals = frozenset(gazetteer.capital_index.values())
+        self._facts: dict[tuple[int, ...], NameFacts] = {}
+
+    def facts(self, indices: Sequence[int]) -> NameFacts:
+        """The :class:`NameFacts` of the places a name stands for (memoized per name)."""
+        key = tuple(indices)
+        found = self._facts.get(key)
+        if found is None:
+            places = [self.gazetteer.places[i] for i in key]
+            codes = {place.country_code for place in places}
+            found = self._facts[key] = NameFacts(
+                towns=any(place.kind != "country" for place in places),
+                countries=tuple(p.country_code for p in places if p.kind == "country"),
+                only_country=next(iter(codes)) if len(codes) == 1 else None,
+                small_only=all(
+                    place.kind == "city"
+                    and place.population < _SMALL_VILLAGE
+                    and place.geonames_id is not None
+                    for place in places
+                ),
+                province=any(place.kind == "admin1" for place in places),
+            )
+        return found
 
     # -- whole report ------------------------------------------------------------------------
 
@@ -289,24 +378,49 @@ class Reader:
     ) -> tuple[EventCandidate, ...]:
         if not sentences or _is_commentary(sentences):
             return ()
+        if not any(m.kind == "cue" for sentence in sentences for m in sentence.mentions):
+            return ()  # no event cue anywhere: no event, whatever the places
         countries = self._context_countries(sentences, ctx.region)
         published = local_date(ctx.published_at, ctx.region or _top(countries), ctx.language)
-        events: list[ProtoEvent] = []
+        # a sentence's event places are found when needed: for its cues, or for the lead
+        # place (the first sentence that has any) when a later event has none of its own
+        found: dict[int, list[EventPlace]] = {}
+
+        def places_of(at: int) -> list[EventPlace]:
+            places = found.get(at)
+            if places is None:
+                places = found[at] = self._event_places(sentences[at], countries)
+            return places
+
+        searched = 0
         lead_place: EventPlace | None = None
-        for sentence in sentences:
-            places = self._event_places(sentence, countries)
-            for event in self._sentence_events(sentence, places, published.year):
-                if event.place is None and lead_place is not None and not event.weak:
-                    event.place = lead_place
-                self._absorb_or_add(events, event, lead_place)
-            if lead_place is None and places:
-                lead_place = min(places, key=lambda p: (p.place.kind == "admin1", p.start))
+
+        def lead_before(stop: int) -> EventPlace | None:
+            """The lead place: of the first sentence before ``stop`` that has event places."""
+            nonlocal searched, lead_place
+            while lead_place is None and searched < stop:
+                places = places_of(searched)
+                searched += 1
+                if places:
+                    lead_place = min(places, key=_lead_order)
+            return lead_place
+
+        events: list[ProtoEvent] = []
+        for at, sentence in enumerate(sentences):
+            new = self._sentence_events(sentence, partial(places_of, at), published.year)
+            if not new:
+                continue
+            lead = lead_before(at)
+            for event in new:
+                if event.place is None and lead is not None and not event.weak:
+                    event.place = lead
+                self._absorb_or_add(events, event, lead)
         located: list[ProtoEvent] = []
         for event in events:
             if not event.sub_event_type:
                 continue
-            if event.place is None and lead_place is not None:
-                event.place = lead_place
+            if event.place is None:
+                event.place = lead_before(len(sentences))
             if event.place is None and event.sub_event_type == t.AGREEMENT:
                 event.place = self._capital_of(_country_in(event.sentence, self.gazetteer))
             if event.place is None and event.sub_event_type not in PLACELESS_TYPES:
@@ -343,23 +457,18 @@ class Reader:
         weights: dict[str, float] = {}
         if region:
             weights[region.upper()] = 4.0
-        places = self.gazetteer.places
+        weak_keys = self.gazetteer.weak_country_keys
         for sentence in sentences:
             for m in sentence.mentions:
                 if m.kind != "place":
                     continue
-                indices: list[int] = m.value  # type: ignore[assignment]
-                kinds = {places[i].kind for i in indices}
-                codes = {places[i].country_code for i in indices}
-                if "country" in kinds:
-                    key = " ".join(sentence.tokens[m.start : m.end])
-                    weak = key in self.gazetteer.weak_country_keys
-                    for i in indices:
-                        if places[i].kind == "country":
-                            code = places[i].country_code
-                            weights[code] = weights.get(code, 0.0) + (1.0 if weak else 3.0)
-                elif len(codes) == 1 and _capitalized(sentence, m):
-                    code = codes.pop()
+                facts = self.facts(m.value)  # type: ignore[arg-type]
+                if facts.countries:
+                    weak = _key(sentence.tokens, m) in weak_keys
+                    for code in facts.countries:
+                        weights[code] = weights.get(code, 0.0) + (1.0 if weak else 3.0)
+                elif facts.only_country is not None and _capitalized(sentence, m):
+                    code = facts.only_country
                     weights[code] = weights.get(code, 0.0) + 1.0
         return weights
 
@@ -378,7 +487,9 @@ class Reader:
             return []
         tokens, raw = sentence.tokens, sentence.raw
         gazetteer = self.gazetteer
+        common_words = gazetteer.common_words
         before_roles, after_roles = look.before_roles, look.latin_roles_at
+        who_spans = look.who_spans
         # 1. mentions that can be places at all
         kept: list[tuple[Mention, AbstractSet[str], AbstractSet[str]]] = []
         for m in look.places:
@@ -393,12 +504,12 @@ class Reader:
                 and not first.isupper()
             ):
                 continue  # Latin and Cyrillic names are capitalized; Arabic has no case
-            if (start, end) in look.who_spans:
+            if (start, end) in who_spans:
                 continue
             before: AbstractSet[str] = before_roles.get(start) or _NO_ROLES
             if (
                 end - start == 1
-                and tokens[start] in gazetteer.common_words
+                and tokens[start] in common_words
                 and "province" not in before
                 and "settlement" not in before
             ):
@@ -408,27 +519,23 @@ class Reader:
             return []
         # 2. provinces the sentence names as provinces (to place "Illinka, Donetsk region")
         admin_context: set[tuple[str, str]] = set()
+        province_keys = gazetteer.province_keys
         for m, before, after in kept:
-            key = " ".join(tokens[m.start : m.end])
-            if "province" in before or "province" in after or key in gazetteer.province_keys:
+            if "province" in before or "province" in after or _key(tokens, m) in province_keys:
                 best = self._best_place(m.value, countries, True, _NO_CONTEXT)  # type: ignore[arg-type]
                 if best is not None and best.admin1_code is not None:
                     admin_context.add((best.country_code, best.admin1_code))
         # 3. each remaining mention as an event place
-        places = gazetteer.places
-        town_ends = {
-            m.end
-            for m, _, _ in kept
-            if any(places[i].kind != "country" for i in m.value)  # type: ignore[attr-defined]
-        }
+        facts = self.facts
+        town_ends = {m.end for m, _, _ in kept if facts(m.value).towns}  # type: ignore[arg-type]
         starts = {m.start for m, _, _ in kept}
-        capitals = gazetteer.capital_index.values()
+        kinds_at = look.kinds_at
         out: list[EventPlace] = []
         for m, before, after in kept:
             start, end = m.start, m.end
-            indices: list[int] = m.value  # type: ignore[assignment]
-            if (end in look.kinds_at or end + 1 in look.kinds_at) and _is_metonym(
-                sentence, m, capitals
+            indices: Sequence[int] = m.value  # type: ignore[assignment]
+            if (end in kinds_at or end + 1 in kinds_at) and _is_metonym(
+                sentence, m, self._capitals
             ):
                 continue
             if "near" in before:  # "Saraqib north of Hama": Hama only locates Saraqib
@@ -444,7 +551,7 @@ class Reader:
                 and _is_arabic(tokens[start])
                 and "settlement" not in before
                 and "near" not in before
-                and self._small_only(indices)
+                and facts(indices).small_only
             ):
                 continue
             province = "province" in before or "province" in after
@@ -452,7 +559,7 @@ class Reader:
             if place is None or place.kind == "country":
                 continue
             precision = t.GEO_EXACT
-            if province and place.kind != "admin1" and not self._names_province(indices):
+            if province and place.kind != "admin1" and not facts(indices).province:
                 precision = t.GEO_NEAR  # "the countryside of Jableh": around the town
             elif province or place.kind == "admin1":
                 region = gazetteer.region_of(place)
@@ -464,21 +571,6 @@ class Reader:
             out.append(EventPlace(place, precision, start, end, "toward" in before))
         return _drop_containers(out) if len(out) > 1 else out
 
-    def _names_province(self, indices: Sequence[int]) -> bool:
-        """Whether a name is also a province's name ("Idlib", "حماة", "Kharkiv")."""
-        return any(self.gazetteer.places[i].kind == "admin1" for i in indices)
-
-    def _small_only(self, indices: Sequence[int]) -> bool:
-        """Every place a key names is a small GeoNames village (not one of the project's)."""
-        places = self.gazetteer.places
-        for i in indices:
-            place = places[i]
-            if place.kind != "city" or place.population >= _SMALL_VILLAGE:
-                return False
-            if place.geonames_id is None:
-                return False
-        return True
-
     def _best_place(
         self,
         indices: Sequence[int],
@@ -489,6 +581,8 @@ class Reader:
         places = self.gazetteer.places
         best: Place | None = None
         best_score = -1e9
+        if len(indices) == 1:  # one place: no score to compare
+            best, indices = places[indices[0]], ()
         for i in indices:
             place = places[i]
             score = math.log10(place.population + 10)
@@ -529,16 +623,23 @@ class Reader:
     # -- one sentence ------------------------------------------------------------------------
 
     def _sentence_events(
-        self, sentence: Sentence, places: list[EventPlace], year: int
+        self, sentence: Sentence, places_of: Callable[[], list[EventPlace]], year: int
     ) -> list[ProtoEvent]:
-        mentions = sentence.mentions
-        if (
-            any(m.kind == "genre" for m in mentions)
-            and not sentence.is_title
-            and not any(m.kind == "cue" and m.value in REMOTE | TERRITORY for m in mentions)
-        ):
-            return []
+        """The events of one sentence; ``places_of`` gives its event places (asked for only
+        when the sentence has live cues)."""
+        has_cue = has_genre = strong = False
+        for m in sentence.mentions:
+            if m.kind == "cue":
+                has_cue = True
+                strong = strong or m.value in _STRONG_CUES
+            elif m.kind == "genre":
+                has_genre = True
+        if not has_cue or (has_genre and not sentence.is_title and not strong):
+            return []  # a post's genre words ("follow us") outweigh its weak cues
         cues = _live_cues(sentence, year)
+        if not cues:
+            return []
+        places = places_of()
         cues = _resolve_context(cues, places, sentence)
         if not cues:
             return []
@@ -574,7 +675,8 @@ class Reader:
 
     def _attach_details(self, events: list[ProtoEvent], sentence: Sentence) -> None:
         mentions = sentence.mentions
-        dated = sentence if any(m.kind in _DATE_KINDS for m in mentions) else None
+        look = sentence.look
+        dated = sentence if look.dated else None
         if len(events) == 1:
             segments = [(0, len(sentence.tokens))]
         else:
@@ -585,8 +687,14 @@ class Reader:
         shared: dict[tuple[int, int], tuple[int, bool]] = {}
         for event, (lo, hi) in zip(events, segments, strict=True):
             if (lo, hi) not in shared:
-                inside = [m for m in mentions if lo <= m.start < hi]
-                shared[(lo, hi)] = count_fatalities(sentence.tokens, inside, sentence.clauses)
+                inside = (
+                    mentions
+                    if lo == 0 and hi == len(sentence.tokens)
+                    else [m for m in mentions if lo <= m.start < hi]
+                )
+                shared[(lo, hi)] = count_fatalities(
+                    sentence.tokens, inside, look.clauses, look.numbers
+                )
                 event.fatalities, event.toll = shared[(lo, hi)]
             event.sentences = [sentence]
             event.dated = dated
@@ -741,8 +849,11 @@ class Reader:
                 found.append((rank, position, actor))
 
         for sentence in event.sentences[:3]:
-            for rank, position, actor in self._sentence_actors(sentence, country_code):
-                add(actor, rank, position)
+            for item in self._sentence_actors(sentence, country_code):
+                name = item[2].name
+                if name not in seen:
+                    seen.add(name)
+                    found.append(item)
         if event.sentences:
             agent = self._agent(event, country_code)
         parties = event.sentences[0].look.parties if event.sentences else set()
@@ -763,13 +874,12 @@ class Reader:
             or sub in (t.ARRESTS, t.LOOTING, t.OTHER, t.MOB_VIOLENCE)
         ):
             add(self.actors.generic("civilians", country_code, country_name), 2, 99)
-        found.sort(key=lambda item: (item[0], item[1]))
+        found.sort(key=_RANK_AND_POSITION)
         if agent is not None and agent.name in seen:
             found.sort(key=lambda item: item[2].name != agent.name)
-        roles = ("actor1", "actor2")
         actors = tuple(
-            Actor(a.name, a.inter, roles[n] if n < 2 else "assoc")  # type: ignore[arg-type]
-            for n, (_, _, a) in enumerate(found)
+            _in_role(actor, _ROLES[n] if n < 2 else "assoc")
+            for n, (_, _, actor) in enumerate(found)
         )
         return actors, agent
 
@@ -798,10 +908,9 @@ class Reader:
         Syrian warplanes", "غارات روسية", "Israeli strikes")."""
         out: list[str] = []
         mentions = sentence.mentions
-        places = self.gazetteer.places
+        weak_keys = self.gazetteer.weak_country_keys
         for m in sentence.look.places:
-            key = " ".join(sentence.tokens[m.start : m.end])
-            if key not in self.gazetteer.weak_country_keys:
+            if _key(sentence.tokens, m) not in weak_keys:
                 continue
             near = [
                 o
@@ -814,8 +923,7 @@ class Reader:
                 and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
             ]
             if near:
-                indices: list[int] = m.value  # type: ignore[assignment]
-                out.extend(places[i].country_code for i in indices if places[i].kind == "country")
+                out.extend(self.facts(m.value).countries)  # type: ignore[arg-type]
         return out
 
     def _agent(self, event: ProtoEvent, country_code: str | None) -> Actor | None:
@@ -857,6 +965,27 @@ class Reader:
         return t.NON_STATE_OVERTAKES_TERRITORY
 
 
+_RANK_AND_POSITION: Final = itemgetter(0, 1)
+_ROLES: Final = ("actor1", "actor2")
+_IN_ROLE: dict[tuple[str, int, str], Actor] = {}
+
+
+def _in_role(actor: Actor, role: str) -> Actor:
+    """``actor`` in ``role`` (an Actor is immutable: one object per name, inter and role)."""
+    if actor.role == role:
+        return actor
+    key = (actor.name, actor.inter, role)
+    found = _IN_ROLE.get(key)
+    if found is None:
+        if len(_IN_ROLE) > _IN_ROLE_LIMIT:
+            _IN_ROLE.clear()
+        found = _IN_ROLE[key] = Actor(actor.name, actor.inter, role)  # type: ignore[arg-type]
+    return found
+
+
+_IN_ROLE_LIMIT: Final = 50_000
+
+
 def _fold_name(name: str) -> str:
     from sitrep.understand.text import fold_phrase, join_key
 
@@ -875,6 +1004,16 @@ def _country_in(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
             if gazetteer.places[i].kind == "country":
                 return gazetteer.places[i].country_code
     return None
+
+
+def _key(tokens: Sequence[str], m: Mention) -> str:
+    """The dictionary key of a mention (its folded tokens)."""
+    return tokens[m.start] if m.end - m.start == 1 else " ".join(tokens[m.start : m.end])
+
+
+def _lead_order(place: EventPlace) -> tuple[bool, int]:
+    """The lead place of a sentence: its first town (a province only when no town)."""
+    return place.place.kind == "admin1", place.start
 
 
 def _top(countries: dict[str, float]) -> str | None:
@@ -913,35 +1052,23 @@ def _capitalized(sentence: Sentence, m: Mention) -> bool:
 def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     """Event cues not negated, future, asked about, called for or background."""
     look = sentence.look
-    if not look.cues or sentence.text.rstrip().endswith(("?", "؟")):
+    cues = look.cues
+    if not cues or sentence.text.rstrip().endswith(("?", "؟")):
         return []
     mods = look.mods
-    if any(m.value == "history" for m in mods):
-        return []
-    denials = {(m.start, m.end) for m in sentence.mentions if m.kind == "deny"}
-    if denials:  # "لا صحة لـ..." denies the event it names: a deny candidate, not a negation
-        mods = [m for m in mods if not (m.value == "neg" and (m.start, m.end) in denials)]
+    if mods:
+        if any(m.value == "history" for m in mods):
+            return []
+        if look.denials:  # "لا صحة لـ..." denies the event it names: no negation
+            denials = look.denials
+            mods = [m for m in mods if not (m.value == "neg" and (m.start, m.end) in denials)]
+    years = [at for at, value in look.years if 1950 <= value < year]
+    future_arabic = look.future_arabic
+    if not mods and not years and not future_arabic:
+        return [m for m in cues if m.value != "noise"]
     calls = [m for m in mods if m.value in ("call", "threat")]
-    tokens = sentence.tokens
-    years = [
-        i
-        for i, token in enumerate(tokens)
-        if len(token) == 4 and token.isdigit() and 1950 <= int(token) < year
-    ]
-    future_arabic: list[int] = []
-    if _is_arabic(tokens[0]) or any(_is_arabic(t) for t in tokens[:3]):
-        starts = {m.start for m in sentence.mentions}
-        future_arabic = [
-            i
-            for i, token in enumerate(tokens)
-            if token[:1] == "س"
-            and len(token) > 3
-            and token[1:2] in "يتنا"
-            and sentence.raw[i][:1] == "س"
-            and i not in starts
-        ]
     out: list[Mention] = []
-    for m in look.cues:
+    for m in cues:
         if m.value == "noise":
             continue
         blocked = False
@@ -961,7 +1088,7 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
         if any(
             0 < m.start - c.start <= _CALL_WINDOW
             and m.value != "protest"
-            and not any(c.start < at <= m.start for at in sentence.clauses)
+            and not any(c.start < at <= m.start for at in look.clauses)
             for c in calls
         ):
             continue
@@ -1085,14 +1212,14 @@ _AS_SECONDARY: Final[dict[str, str]] = {
 """A demoted primary cue becomes the secondary cue that carries the same weight."""
 
 
-def _is_metonym(sentence: Sentence, place: Mention, capitals: Iterable[int]) -> bool:
+def _is_metonym(sentence: Sentence, place: Mention, capitals: AbstractSet[int]) -> bool:
     """A national capital named as its government ("Damascus said", "Moscow's forces"); a
     verb that starts a new clause ("دمشق وتعلن") does not count."""
     kinds_at = sentence.look.kinds_at
     if place.end not in kinds_at and place.end + 1 not in kinds_at:
         return False
     indices: list[int] = place.value  # type: ignore[assignment]
-    if not set(indices) & set(capitals):
+    if capitals.isdisjoint(indices):
         return False
     return any(at in kinds_at and at not in sentence.clauses for at in (place.end, place.end + 1))
 

@@ -139,6 +139,7 @@ class Gazetteer:
         self.weak_country_keys: set[str] = set()
         self.country_names: dict[str, str] = {}
         self.common_words: set[str] = set()
+        self._locations: dict[tuple[Place, int], Location] = {}
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -328,7 +329,14 @@ class Gazetteer:
 
     def location(self, place: Place, precision: int) -> Location:
         """The ACLED location of an event at ``place`` with ``precision`` (1 town, 2 near,
-        3 province). A province is located at its capital."""
+        3 province). A province is located at its capital. A Location is immutable: one object
+        per place and precision serves every event there."""
+        found = self._locations.get((place, precision))
+        if found is None:
+            found = self._locations[(place, precision)] = self._location(place, precision)
+        return found
+
+    def _location(self, place: Place, precision: int) -> Location:
         if place.kind == "admin1":
             precision = GEO_PROVINCE
         geonames_id = place.geonames_id
