@@ -9,7 +9,10 @@ tie-breaker, and the answer when the text has no letters at all ("und" without o
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Final
 
 
@@ -58,6 +61,18 @@ def _script(char: str) -> str:
 
 _SAMPLE: Final = 40  # words enough to tell the script of a text
 _OTHER_SCRIPTS: Final = {"hebrew": "he", "greek": "el", "han": "zh"}
+_SCRIPT_OF: dict[str, str] = {}
+"""First letter of a word -> its script ("digit" for a digit), filled as letters are met."""
+_FIRST: Final = itemgetter(0)
+_NOT_ARABIC: Final = re.compile("[" + "".join(sorted(_PERSIAN | _URDU | _KURDISH)) + "]")
+"""Letters of Persian, Urdu or Kurdish in Arabic script: absent from nearly every Arabic text."""
+
+
+def _script_of(char: str) -> str:
+    script = _SCRIPT_OF.get(char)
+    if script is None:
+        script = _SCRIPT_OF[char] = "digit" if char.isdigit() else _script(char)
+    return script
 
 
 def detect_language(text: str, words: Sequence[str], hint: str | None = None) -> str:
@@ -67,10 +82,9 @@ def detect_language(text: str, words: Sequence[str], hint: str | None = None) ->
     source's declared language) breaks ties and answers when nothing else can.
     """
     counts: dict[str, int] = {}
-    for word in words[:_SAMPLE]:
-        if not word[0].isdigit():
-            script = _script(word[0])
-            counts[script] = counts.get(script, 0) + 1
+    for char, n in Counter(map(_FIRST, words[:_SAMPLE])).items():
+        script = _script_of(char)
+        counts[script] = counts.get(script, 0) + n
     arabic, cyrillic, latin = (
         counts.get("arabic", 0),
         counts.get("cyrillic", 0),
@@ -82,6 +96,8 @@ def detect_language(text: str, words: Sequence[str], hint: str | None = None) ->
                 return language
         return hint or "und"
     if arabic >= latin and arabic >= cyrillic:
+        if not _NOT_ARABIC.search(text):
+            return "ar"
         letters = set(text)
         if letters & _KURDISH:
             return "ckb"
@@ -102,21 +118,29 @@ def detect_language(text: str, words: Sequence[str], hint: str | None = None) ->
         if ru > uk:
             return "ru"
         return hint if hint in ("ru", "uk") else "ru"
-    return _latin_language([w.lower() for w in words[: _SAMPLE * 2]], hint)
+    sample = words[: _SAMPLE * 2]
+    # tokens hold no spaces: one lower() of the joined sample lowers every word alike
+    lowered = " ".join(sample).lower().split(" ") if sample else []
+    return _latin_language(lowered, hint)
 
 
-_WORD_LANGUAGE: Final[dict[str, tuple[str, ...]]] = {}
+def _word_languages() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for lang, vocabulary in _FUNCTION_WORDS.items():
+        for word in vocabulary:
+            out[word] = (*out.get(word, ()), lang)
+    return out
+
+
+_WORD_LANGUAGE: Final = _word_languages()
 
 
 def _latin_language(words: list[str], hint: str | None) -> str:
-    if not _WORD_LANGUAGE:
-        for lang, vocabulary in _FUNCTION_WORDS.items():
-            for word in vocabulary:
-                _WORD_LANGUAGE[word] = (*_WORD_LANGUAGE.get(word, ()), lang)
+    """The language whose function words are the most frequent among ``words`` (lower case)."""
     scores = dict.fromkeys(_FUNCTION_WORDS, 0)
-    get = _WORD_LANGUAGE.get
-    for word in words:
-        for lang in get(word, ()):
+    known = _WORD_LANGUAGE
+    for word in [word for word in words if word in known]:
+        for lang in known[word]:
             scores[lang] += 1
     best = max(scores.values())
     if best == 0:

@@ -149,7 +149,8 @@ def add_variants(variants: Mapping[str, str]) -> None:
 # A word: letters, digits, Arabic marks and tatweel, inner apostrophes and hyphens (split off
 # afterwards, an Arabic article keeping its hyphen: "al-Bab" -> "al-", "Bab").
 _WORD: Final = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed'’ʼ`-]+")
-_THOUSANDS: Final = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# the comma comes first so that the search skips ahead to commas (a lookbehind first is slow)
+_THOUSANDS: Final = re.compile(r",(?<=\d,)(?=\d{3}(?!\d))")
 _ARTICLES: Final = frozenset(
     "al el as ad ar an at az ash adh ath ez es ed er en ud ul ur us ut un".split()  # noqa: SIM905
 )
@@ -162,8 +163,10 @@ def tokens(text: str) -> list[str]:
     if "," in text:
         text = _THOUSANDS.sub("", text)
     words: list[str] = _WORD.findall(text)
-    if "-" not in text and "'" not in text and "’" not in text and "`" not in text:
-        return words
+    if "-" not in text:
+        if "'" not in text and "’" not in text and "`" not in text:
+            return words
+        return [bare for word in words if (bare := word.strip(_APOSTROPHES))]
     out: list[str] = []
     for word in words:
         if "-" in word:
@@ -173,12 +176,10 @@ def tokens(text: str) -> list[str]:
                 bare = piece.strip(_APOSTROPHES)
                 if bare:
                     out.append(f"{bare}-" if n < last and bare.lower() in _ARTICLES else bare)
-        elif word[0] in _APOSTROPHES or word[-1] in _APOSTROPHES:
+        else:
             bare = word.strip(_APOSTROPHES)
             if bare:
                 out.append(bare)
-        else:
-            out.append(word)
     return out
 
 
