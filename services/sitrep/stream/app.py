@@ -44,7 +44,6 @@ from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
-from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
@@ -141,6 +140,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     understander = default_understander()
     window = timedelta(hours=settings.cluster_window_hours)
     expiry = _Expiry()
+    # decoding a cell's state costs ~5x its merge: keep the last state this worker wrote per
+    # cell, trusted only while the table still holds exactly those bytes (after a rebalance
+    # another worker may have written the cell; then it is decoded again)
+    decoded: dict[bytes, tuple[bytes, CellState]] = {}
     raw_clock = Watermarks()  # event time of this worker's raw partitions
     upstream_clock = Watermarks()  # event time of the workers that feed the candidates topic
 
@@ -203,6 +206,18 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         for name, check in faust_app_checks(app, settings).items():
             ops.add_check(name, check)
         await ops.start()
+
+    @app.on_partitions_assigned.connect  # type: ignore[arg-type]
+    def hold_new_partitions(sender: Any, assigned: Any, *, signal: Any, **_: Any) -> None:
+        for tp in assigned:
+            if tp.topic == raw_topic.get_topic_name():
+                raw_clock.hold(tp.partition)
+
+    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
+    def forget_old_partitions(sender: Any, revoked: Any, *, signal: Any, **_: Any) -> None:
+        for tp in revoked:
+            if tp.topic == raw_topic.get_topic_name():
+                raw_clock.forget(tp.partition)
 
     @app.timer(interval=1.0)
     async def heartbeat() -> None:
@@ -270,10 +285,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             for stale in forget_expired(message.partition, published):
                 del cells_of_report[stale]
             raw_clock.observe(message.partition, published)
-            headers = [
-                (WATERMARK_HEADER, str(raw_clock.low() or published).encode()),
-                (WORKER_HEADER, WORKER_ID),
-            ]
+            low = raw_clock.low()
+            headers = [(WORKER_HEADER, WORKER_ID)]
+            if low is not None:
+                headers.append((WATERMARK_HEADER, repr(low).encode()))
             for cell in targets:
                 await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
             metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
@@ -281,16 +296,19 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
-    def stream_clock(message: Any, report: Report) -> datetime:
-        """The event-time clock for expiry: the low watermark over upstream workers' stamps
-        (see :mod:`sitrep.stream.watermark`); the report's own time when unstamped."""
+    def stream_clock(message: Any) -> datetime | None:
+        """The event-time clock for expiry: the low watermark over the upstream workers'
+        stamps (see :mod:`sitrep.stream.watermark`); ``None`` (expire nothing) while a
+        worker's raw partitions have not all been seen yet."""
         headers = dict(message.headers or ())
+        worker = headers.get(WORKER_HEADER, b"?")
         stamp = headers.get(WATERMARK_HEADER)
         if stamp is None:
-            return parse_iso(report.published_at or report.collected_at)
-        upstream_clock.observe(headers.get(WORKER_HEADER, b"?"), float(stamp))
+            upstream_clock.hold(worker)
+        else:
+            upstream_clock.observe(worker, float(stamp))
         low = upstream_clock.low()
-        return datetime.fromtimestamp(low if low is not None else float(stamp), UTC)
+        return None if low is None else datetime.fromtimestamp(low, UTC)
 
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
@@ -302,15 +320,25 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 cell = message.key.decode()
                 report = decode_report(message.value)
                 stored = cells.get(message.key)
-                before = CellState.from_bytes(stored) if stored is not None else None
+                cached = decoded.get(message.key)
+                if stored is None:
+                    before = None
+                elif cached is not None and cached[0] == stored:
+                    before = cached[1]
+                else:
+                    before = CellState.from_bytes(stored)
                 now = utc_now()
                 state, changed = merge_report(before, report, cell, now)
                 if state is before and before is not None:
                     # a redelivery (or an older version): re-emit what it supports, in case the
                     # first delivery's events were lost in a crash (see dedupe.redelivery)
                     changed = events_holding(state, report, now)
-                state = expire(state, stream_clock(message, report), window)
-                cells[message.key] = state.to_bytes()
+                clock = stream_clock(message)
+                if clock is not None:
+                    state = expire(state, clock, window)
+                encoded = state.to_bytes()
+                cells[message.key] = encoded
+                decoded[message.key] = (encoded, state)
             except RecordError as exc:
                 await dead_letter(event, "process.cluster", exc, "invalid_record")
                 await record_outcome(cluster_breaker, ok=False)

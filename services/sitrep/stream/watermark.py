@@ -17,6 +17,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Hashable
 
+_UNSEEN = float("-inf")
+
 
 class Watermarks:
     """Low watermark over named inputs (partitions, upstream workers)."""
@@ -28,6 +30,12 @@ class Watermarks:
         self._clock = clock
         self._inputs: dict[Hashable, tuple[float, float]] = {}
 
+    def hold(self, source: Hashable) -> None:
+        """Track ``source`` before its first item: until it is observed (or idle), it holds
+        the watermark back. Call it for each partition assigned to this worker."""
+        if source not in self._inputs:
+            self._inputs[source] = (_UNSEEN, self._clock())
+
     def observe(self, source: Hashable, event_time: float) -> None:
         """Record that ``source`` has reached ``event_time`` (seconds since the epoch)."""
         newest, _ = self._inputs.get(source, (event_time, 0.0))
@@ -38,10 +46,12 @@ class Watermarks:
         self._inputs.pop(source, None)
 
     def low(self) -> float | None:
-        """The minimum newest event time over active inputs; over all inputs when none is
-        active; ``None`` before anything was observed."""
-        if not self._inputs:
-            return None
+        """The minimum newest event time over active inputs (over all inputs when none is
+        active); ``None`` when nothing was observed yet or an active input is still unseen."""
         now = self._clock()
         active = [t for t, seen in self._inputs.values() if now - seen <= self.idle_after]
-        return min(active) if active else max(t for t, _ in self._inputs.values())
+        if active:
+            low = min(active)
+            return None if low == _UNSEEN else low
+        seen = [t for t, _ in self._inputs.values() if t != _UNSEEN]
+        return max(seen) if seen else None

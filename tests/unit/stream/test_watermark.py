@@ -55,3 +55,23 @@ def test_a_revoked_input_is_forgotten() -> None:
     marks.observe(1, 2_000.0)
     marks.forget(0)
     assert marks.low() == 2_000.0
+
+
+def test_an_assigned_partition_holds_the_watermark_back_until_its_first_item() -> None:
+    clock = Clock()
+    marks = Watermarks(idle_after=60.0, clock=clock)
+    marks.hold(0)
+    marks.hold(1)
+    marks.observe(0, 9_000.0)
+    assert marks.low() is None
+    marks.observe(1, 1_000.0)
+    assert marks.low() == 1_000.0
+
+
+def test_an_assigned_partition_without_items_stops_holding_back_when_idle() -> None:
+    clock = Clock()
+    marks = Watermarks(idle_after=60.0, clock=clock)
+    marks.hold(0)
+    clock.now = 61.0
+    marks.observe(1, 9_000.0)
+    assert marks.low() == 9_000.0
