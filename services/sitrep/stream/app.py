@@ -186,13 +186,15 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         newest = max(expiry.newest.get(partition, 0.0), published)
         expiry.newest[partition] = newest
         horizon = newest - window.total_seconds()
-        gone = []
+        # a key can be in the heap twice (an edit pushes it again; a restart re-indexes what
+        # the changelog restored): return each key once
+        gone: dict[bytes, None] = {}
         while heap and heap[0][0] < horizon:
             _, key = heapq.heappop(heap)
             entry = cells_of_report.get(key)
             if entry is not None and orjson.loads(entry)["t"] < horizon:
-                gone.append(key)
-        return gone
+                gone[key] = None
+        return list(gone)
 
     ops = OpsServer(settings, STAGE)
     lag = LagReporter(
