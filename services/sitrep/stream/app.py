@@ -244,57 +244,72 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             await app.crash(exc)
             raise
 
+    async def crash_worker(agent: str, exc: BaseException) -> None:
+        """An error outside the per-item handling (Kafka, the tables) stops the whole worker:
+        faust would restart the agent past the failed item; a restarted worker re-reads every
+        uncommitted item instead (at-least-once)."""
+        log.critical("%s agent failed; stopping the worker", agent, exc_info=exc)
+        await app.crash(exc)
+
     normalize_breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
 
     @app.agent(raw_topic, name="normalize")
     async def normalize(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            metrics.ITEMS_IN.labels(stage=STAGE).inc()
-            lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
-            started = time.perf_counter()
-            try:
-                raw = decode_raw_item(message.value)
-                source = registry.lookup(
-                    raw.source_kind, raw.source_id, raw.provenance.channel_username
+        try:
+            async for event in stream.events():
+                message = event.message
+                metrics.ITEMS_IN.labels(stage=STAGE).inc()
+                lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
+                started = time.perf_counter()
+                try:
+                    raw = decode_raw_item(message.value)
+                    source = registry.lookup(
+                        raw.source_kind, raw.source_id, raw.provenance.channel_username
+                    )
+                    report = build_report(raw, source, understander, utc_now())
+                except RecordError as exc:
+                    await dead_letter(event, "process.decode", exc, "invalid_record")
+                    await record_outcome(normalize_breaker, ok=False)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
+                    await dead_letter(event, "process.understand", exc, "processing_error")
+                    await record_outcome(normalize_breaker, ok=False)
+                    continue
+                await record_outcome(normalize_breaker, ok=True)
+                metrics.STAGE_SECONDS.labels(step="understand").observe(
+                    time.perf_counter() - started
                 )
-                report = build_report(raw, source, understander, utc_now())
-            except RecordError as exc:
-                await dead_letter(event, "process.decode", exc, "invalid_record")
-                await record_outcome(normalize_breaker, ok=False)
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
-                await dead_letter(event, "process.understand", exc, "processing_error")
-                await record_outcome(normalize_breaker, ok=False)
-                continue
-            await record_outcome(normalize_breaker, ok=True)
-            metrics.STAGE_SECONDS.labels(step="understand").observe(time.perf_counter() - started)
-            value = encode(report)
-            key = report.report_id.encode()
-            await reports_topic.send(key=key, value=value)
-            previous = cells_of_report.get(key)
-            old_cells = orjson.loads(previous)["c"] if previous is not None else []
-            targets = report_cells(report, old_cells)
-            own_cells = report_cells(report) if not report.deleted else ()
-            published = parse_iso(report.published_at or report.collected_at).timestamp()
-            if own_cells:
-                cells_of_report[key] = orjson.dumps(
-                    {"c": own_cells, "t": published, "p": message.partition}
-                )
-                heapq.heappush(expiry.heap.setdefault(message.partition, []), (published, key))
-            elif previous is not None:
-                del cells_of_report[key]
-            for stale in forget_expired(message.partition, published):
-                del cells_of_report[stale]
-            raw_clock.observe(message.partition, published)
-            low = raw_clock.low()
-            headers = [(WORKER_HEADER, WORKER_ID)]
-            if low is not None:
-                headers.append((WATERMARK_HEADER, repr(low).encode()))
-            for cell in targets:
-                await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
-            metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
-            metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+                value = encode(report)
+                key = report.report_id.encode()
+                await reports_topic.send(key=key, value=value)
+                previous = cells_of_report.get(key)
+                old_cells = orjson.loads(previous)["c"] if previous is not None else []
+                targets = report_cells(report, old_cells)
+                own_cells = report_cells(report) if not report.deleted else ()
+                published = parse_iso(report.published_at or report.collected_at).timestamp()
+                if own_cells:
+                    cells_of_report[key] = orjson.dumps(
+                        {"c": own_cells, "t": published, "p": message.partition}
+                    )
+                    heapq.heappush(expiry.heap.setdefault(message.partition, []), (published, key))
+                elif previous is not None:
+                    del cells_of_report[key]
+                for stale in forget_expired(message.partition, published):
+                    del cells_of_report[stale]
+                raw_clock.observe(message.partition, published)
+                low = raw_clock.low()
+                headers = [(WORKER_HEADER, WORKER_ID)]
+                if low is not None:
+                    headers.append((WATERMARK_HEADER, repr(low).encode()))
+                for cell in targets:
+                    await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
+                metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
+                metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+        except DlqBreakerOpen:
+            raise
+        except Exception as exc:
+            await crash_worker("normalize", exc)
+            raise
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
@@ -314,48 +329,54 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
-        async for event in stream.events():
-            message = event.message
-            lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
-            started = time.perf_counter()
-            try:
-                cell = message.key.decode()
-                report = decode_report(message.value)
-                stored = cells.get(message.key)
-                cached = decoded.get(message.key)
-                if stored is None:
-                    before = None
-                elif cached is not None and cached[0] == stored:
-                    before = cached[1]
-                else:
-                    before = CellState.from_bytes(stored)
-                now = utc_now()
-                state, changed = merge_report(before, report, cell, now)
-                if state is before and before is not None:
-                    # a redelivery (or an older version): re-emit what it supports, in case the
-                    # first delivery's events were lost in a crash (see dedupe.redelivery)
-                    changed = events_holding(state, report, now)
-                clock = stream_clock(message)
-                if clock is not None:
-                    state = expire(state, clock, window)
-                encoded = state.to_bytes()
+        try:
+            async for event in stream.events():
+                message = event.message
+                lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
+                started = time.perf_counter()
+                try:
+                    cell = message.key.decode()
+                    report = decode_report(message.value)
+                    stored = cells.get(message.key)
+                    cached = decoded.get(message.key)
+                    if stored is None:
+                        before = None
+                    elif cached is not None and cached[0] == stored:
+                        before = cached[1]
+                    else:
+                        before = CellState.from_bytes(stored)
+                    now = utc_now()
+                    state, changed = merge_report(before, report, cell, now)
+                    if state is before and before is not None:
+                        # a redelivery (or an older version): re-emit what it supports, in case the
+                        # first delivery's events were lost in a crash (see dedupe.redelivery)
+                        changed = events_holding(state, report, now)
+                    clock = stream_clock(message)
+                    if clock is not None:
+                        state = expire(state, clock, window)
+                    encoded = state.to_bytes()
+                except RecordError as exc:
+                    await dead_letter(event, "process.cluster", exc, "invalid_record")
+                    await record_outcome(cluster_breaker, ok=False)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
+                    await dead_letter(event, "process.cluster", exc, "processing_error")
+                    await record_outcome(cluster_breaker, ok=False)
+                    continue
+                await record_outcome(cluster_breaker, ok=True)
+                metrics.STAGE_SECONDS.labels(step="cluster").observe(time.perf_counter() - started)
                 cells[message.key] = encoded
                 decoded[message.key] = (encoded, state)
-            except RecordError as exc:
-                await dead_letter(event, "process.cluster", exc, "invalid_record")
-                await record_outcome(cluster_breaker, ok=False)
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
-                await dead_letter(event, "process.cluster", exc, "processing_error")
-                await record_outcome(cluster_breaker, ok=False)
-                continue
-            await record_outcome(cluster_breaker, ok=True)
-            metrics.STAGE_SECONDS.labels(step="cluster").observe(time.perf_counter() - started)
-            for ev in changed:
-                await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
-                metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
-                metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
-            metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+                for ev in changed:
+                    await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
+                    metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
+                    metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
+                metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+        except DlqBreakerOpen:
+            raise
+        except Exception as exc:
+            await crash_worker("cluster", exc)
+            raise
 
     return app
 
