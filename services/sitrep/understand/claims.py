@@ -42,8 +42,17 @@ def attribution(
     mentions: Sequence[Mention], actors: ActorDictionary, event_country: str | None
 ) -> Attribution | None:
     """The attribution a sentence makes, or None when it attributes nothing."""
-    denial = next((m for m in mentions if m.kind == "deny"), None)
-    anchors = [m for m in mentions if m.kind in ("say", "according")]
+    denial: Mention | None = None
+    anchors: list[Mention] = []
+    for m in mentions:
+        kind = m.kind
+        if kind == "deny":
+            if denial is None:
+                denial = m
+        elif kind in ("say", "according"):
+            anchors.append(m)
+    if denial is None and not anchors:
+        return None
     if denial is not None:
         speaker = _speaker(mentions, denial, actors, event_country)
         return Attribution("disputed", speaker[1] if speaker else None, "deny")

@@ -30,6 +30,7 @@ UTC_OFFSET_HOURS: Final[dict[str, float]] = {
 """Standard local time of the countries reported on most (winter time where it differs)."""
 
 LANGUAGE_OFFSET_HOURS: Final[dict[str, float]] = {"ar": 3, "uk": 2, "ru": 3, "fr": 0}
+_DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
 
 
 def local_date(published_at: datetime, country: str | None, language: str | None) -> date:
@@ -48,6 +49,8 @@ def sentence_date(
     """The date and ACLED time precision a sentence's first date cue gives, or None."""
     for m in mentions:
         kind = m.kind
+        if kind not in _DATE_KINDS:
+            continue
         if kind == "month" and isinstance(m.value, int):
             day = _day_next_to(tokens, m.start, m.end)
             if day is not None:

@@ -77,6 +77,7 @@ PLACELESS_TYPES: Final = frozenset({t.DISRUPTED_WEAPONS_USE, t.AGREEMENT, t.CHAN
 FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  # noqa: SIM905
 
 _STRONG_CUES: Final = REMOTE | TERRITORY
+_OUTCOME_CUES: Final = frozenset({"kill", "execute", "wound"})
 _DIGIT: Final = re.compile(r"\d")
 _DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
 _LISTS: Final = frozenset({"intercept", "arrest"})
@@ -141,13 +142,16 @@ class Lookups:
         "cues",
         "dated",
         "denials",
+        "forces",
         "future_arabic",
         "has_between",
         "kinds_at",
         "latin_roles_at",
         "mods",
         "numbers",
+        "objects",
         "of_at",
+        "outcomes",
         "parties",
         "places",
         "roles_ending",
@@ -167,7 +171,7 @@ class Lookups:
         parties: set[str] = set()
         who_spans: set[tuple[int, int]] = set()
         denials: set[tuple[int, int]] = set()
-        civilian = attributes = dated = False
+        civilian = attributes = dated = outcomes = False
         combatants: list[int] = []
         first_harm: int | None = None  # mentions come by start: the first is the earliest
         for m in sentence.mentions:
@@ -178,6 +182,7 @@ class Lookups:
                 cues.append(m)
                 if first_harm is None and m.value in _HARM_WORDS:
                     first_harm = m.start
+                outcomes = outcomes or m.value in _OUTCOME_CUES
             elif kind == "actor":
                 actors.append(m)
                 who_spans.add((m.start, m.end))
@@ -198,8 +203,11 @@ class Lookups:
                 parties.add(str(m.value))
                 civilian = civilian or m.value == "civilians"
             elif kind == "death":
+                outcomes = True
                 if first_harm is None:
                     first_harm = m.start
+            elif kind == "injury":
+                outcomes = True
             elif kind == "source":
                 who_spans.add((m.start, m.end))
             elif kind in {"say", "deny"}:
@@ -223,6 +231,7 @@ class Lookups:
         self.kinds_at = kinds_at
         self.attributes = attributes
         self.dated = dated
+        self.outcomes = outcomes  # a death or injury word: fatalities may be counted
         self.civilian = civilian
         # "three soldiers were killed" / "killed two fighters": armed victims; "Fighters from
         # the RSF attacked ..., killing civilians": the fighters act, they are no victims
@@ -231,14 +240,20 @@ class Lookups:
         )
         # positions of "of", of clause starts ("and", Arabic و-), of four-digit numbers (years,
         # when before this one) and of Arabic future verbs ("سيدخل", "ستبدأ")
-        text = sentence.text
-        of_at = {i for i, token in enumerate(tokens) if token in _OF}
-        clauses = {i for i, token in enumerate(tokens) if token in _CLAUSE_WORDS}
-        if "و" in text:
+        text, raw = sentence.text, sentence.raw
+        of_at = (
+            set() if _OF.isdisjoint(tokens) else {i for i, tok in enumerate(tokens) if tok in _OF}
+        )
+        clauses = (
+            set()
+            if _CLAUSE_WORDS.isdisjoint(tokens)
+            else {i for i, token in enumerate(tokens) if token in _CLAUSE_WORDS}
+        )
+        if "و" in text:  # a word with the conjunction و- (a folded token without it)
             clauses.update(
                 i
-                for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True))
-                if word[0] == "و" and token[:1] != "و" and len(word) > 2 and token not in _OF
+                for i in [i for i, word in enumerate(raw) if word[0] == "و"]
+                if tokens[i][:1] != "و" and len(raw[i]) > 2 and tokens[i] not in _OF
             )
         numbers = (
             [(i, int(token)) for i, token in enumerate(tokens) if token.isdecimal()]
@@ -251,11 +266,10 @@ class Lookups:
             starts = {m.start for m in sentence.mentions}
             future_arabic = [
                 i
-                for i, (word, token) in enumerate(zip(sentence.raw, tokens, strict=True))
-                if word[0] == "س"
-                and token[:1] == "س"
-                and len(token) > 3
-                and token[1:2] in "يتنا"
+                for i in [i for i, word in enumerate(raw) if word[0] == "س"]
+                if tokens[i][:1] == "س"
+                and len(tokens[i]) > 3
+                and tokens[i][1:2] in "يتنا"
                 and i not in starts
             ]
         self.of_at = of_at
@@ -275,6 +289,8 @@ class Lookups:
         self.before_roles = before
         self.has_between = has_between
         self.actor_cache: dict[str | None, list[tuple[int, int, Actor]]] = {}
+        self.objects: list[bool] | None = None  # per actor mention: named as a target
+        self.forces: list[str] | None = None  # countries whose forces an adjective names
         self.claim_cache: dict[str | None, Attribution | None] = {}
 
     def role_before(self, start: int, role: str) -> int | None:
@@ -290,9 +306,11 @@ class Lookups:
         return None
 
 
-class NameFacts(NamedTuple):
-    """What the places one name may stand for have in common (worked out once per name)."""
+class PlaceName(NamedTuple):
+    """A place name as the matcher found it: the places it may stand for (indices into the
+    gazetteer) and what they have in common, worked out once per name."""
 
+    indices: tuple[int, ...]
     towns: bool  # some of them is no country
     countries: tuple[str, ...]  # the codes of those that are countries, in order
     only_country: str | None  # the one country code all of them share, if they share one
@@ -348,28 +366,25 @@ class Reader:
         self.gazetteer = gazetteer
         self.actors = actors
         self._capitals = frozenset(gazetteer.capital_index.values())
-        self._facts: dict[tuple[int, ...], NameFacts] = {}
 
-    def facts(self, indices: Sequence[int]) -> NameFacts:
-        """The :class:`NameFacts` of the places a name stands for (memoized per name)."""
-        key = tuple(indices)
-        found = self._facts.get(key)
-        if found is None:
-            places = [self.gazetteer.places[i] for i in key]
-            codes = {place.country_code for place in places}
-            found = self._facts[key] = NameFacts(
-                towns=any(place.kind != "country" for place in places),
-                countries=tuple(p.country_code for p in places if p.kind == "country"),
-                only_country=next(iter(codes)) if len(codes) == 1 else None,
-                small_only=all(
-                    place.kind == "city"
-                    and place.population < _SMALL_VILLAGE
-                    and place.geonames_id is not None
-                    for place in places
-                ),
-                province=any(place.kind == "admin1" for place in places),
-            )
-        return found
+    def place_name(self, indices: Sequence[int]) -> PlaceName:
+        """The :class:`PlaceName` of the places a name may stand for (the value of a place
+        mention: the matcher asks once per name)."""
+        places = [self.gazetteer.places[i] for i in indices]
+        codes = {place.country_code for place in places}
+        return PlaceName(
+            indices=tuple(indices),
+            towns=any(place.kind != "country" for place in places),
+            countries=tuple(p.country_code for p in places if p.kind == "country"),
+            only_country=next(iter(codes)) if len(codes) == 1 else None,
+            small_only=all(
+                place.kind == "city"
+                and place.population < _SMALL_VILLAGE
+                and place.geonames_id is not None
+                for place in places
+            ),
+            province=any(place.kind == "admin1" for place in places),
+        )
 
     # -- whole report ------------------------------------------------------------------------
 
@@ -462,13 +477,13 @@ class Reader:
             for m in sentence.mentions:
                 if m.kind != "place":
                     continue
-                facts = self.facts(m.value)  # type: ignore[arg-type]
-                if facts.countries:
+                name: PlaceName = m.value  # type: ignore[assignment]
+                if name.countries:
                     weak = _key(sentence.tokens, m) in weak_keys
-                    for code in facts.countries:
+                    for code in name.countries:
                         weights[code] = weights.get(code, 0.0) + (1.0 if weak else 3.0)
-                elif facts.only_country is not None and _capitalized(sentence, m):
-                    code = facts.only_country
+                elif name.only_country is not None and _capitalized(sentence, m):
+                    code = name.only_country
                     weights[code] = weights.get(code, 0.0) + 1.0
         return weights
 
@@ -522,18 +537,17 @@ class Reader:
         province_keys = gazetteer.province_keys
         for m, before, after in kept:
             if "province" in before or "province" in after or _key(tokens, m) in province_keys:
-                best = self._best_place(m.value, countries, True, _NO_CONTEXT)  # type: ignore[arg-type]
+                best = self._best_place(m.value.indices, countries, True, _NO_CONTEXT)  # type: ignore[attr-defined]
                 if best is not None and best.admin1_code is not None:
                     admin_context.add((best.country_code, best.admin1_code))
         # 3. each remaining mention as an event place
-        facts = self.facts
-        town_ends = {m.end for m, _, _ in kept if facts(m.value).towns}  # type: ignore[arg-type]
+        town_ends = {m.end for m, _, _ in kept if m.value.towns}  # type: ignore[attr-defined]
         starts = {m.start for m, _, _ in kept}
         kinds_at = look.kinds_at
         out: list[EventPlace] = []
         for m, before, after in kept:
             start, end = m.start, m.end
-            indices: Sequence[int] = m.value  # type: ignore[assignment]
+            name: PlaceName = m.value  # type: ignore[assignment]
             if (end in kinds_at or end + 1 in kinds_at) and _is_metonym(
                 sentence, m, self._capitals
             ):
@@ -551,15 +565,15 @@ class Reader:
                 and _is_arabic(tokens[start])
                 and "settlement" not in before
                 and "near" not in before
-                and facts(indices).small_only
+                and name.small_only
             ):
                 continue
             province = "province" in before or "province" in after
-            place = self._best_place(indices, countries, province, admin_context)
+            place = self._best_place(name.indices, countries, province, admin_context)
             if place is None or place.kind == "country":
                 continue
             precision = t.GEO_EXACT
-            if province and place.kind != "admin1" and not facts(indices).province:
+            if province and place.kind != "admin1" and not name.province:
                 precision = t.GEO_NEAR  # "the countryside of Jableh": around the town
             elif province or place.kind == "admin1":
                 region = gazetteer.region_of(place)
@@ -692,8 +706,10 @@ class Reader:
                     if lo == 0 and hi == len(sentence.tokens)
                     else [m for m in mentions if lo <= m.start < hi]
                 )
-                shared[(lo, hi)] = count_fatalities(
-                    sentence.tokens, inside, look.clauses, look.numbers
+                shared[(lo, hi)] = (
+                    count_fatalities(sentence.tokens, inside, look.clauses, look.numbers)
+                    if look.outcomes
+                    else (0, False)
                 )
                 event.fatalities, event.toll = shared[(lo, hi)]
             event.sentences = [sentence]
@@ -888,15 +904,19 @@ class Reader:
     ) -> list[tuple[int, int, Actor]]:
         """(rank, position, actor) of every actor a sentence names, for an event in
         ``country_code`` (rank 1 for an object: "from the army"); cached per sentence."""
-        cache = sentence.look.actor_cache
+        look = sentence.look
+        cache = look.actor_cache
         found = cache.get(country_code)
         if found is None:
             found = []
-            for m in sentence.look.actors:
+            choose = self.actors.choose
+            for m, is_object in zip(look.actors, _objects(sentence), strict=True):
                 entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-                actor = self.actors.choose(entries, country_code).as_actor(country_code)
-                found.append((1 if _is_object(sentence, m) else 0, m.start, actor))
-            for cc in self._forces_by_adjective(sentence):
+                actor = choose(entries, country_code).as_actor(country_code)
+                found.append((1 if is_object else 0, m.start, actor))
+            if look.forces is None:
+                look.forces = self._forces_by_adjective(sentence)
+            for cc in look.forces:
                 state = self.actors.state_forces.get(cc)
                 if state is not None:
                     found.append((0, 0, state.as_actor(country_code)))
@@ -923,7 +943,7 @@ class Reader:
                 and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
             ]
             if near:
-                out.extend(self.facts(m.value).countries)  # type: ignore[arg-type]
+                out.extend(m.value.countries)  # type: ignore[attr-defined]
         return out
 
     def _agent(self, event: ProtoEvent, country_code: str | None) -> Actor | None:
@@ -931,8 +951,8 @@ class Reader:
         object ("from the army", "against rebels")."""
         sentence = event.sentence
         best: tuple[int, Actor] | None = None
-        for m in sentence.look.actors:
-            if _is_object(sentence, m):
+        for m, is_object in zip(sentence.look.actors, _objects(sentence), strict=True):
+            if is_object:
                 continue
             if m.start > event.cue_start:
                 distance = m.start - event.cue_start
@@ -999,10 +1019,9 @@ def _country_in(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
             continue
         if sentence.tokens[m.start - 1] not in _IN:
             continue
-        indices: list[int] = m.value  # type: ignore[assignment]
-        for i in indices:
-            if gazetteer.places[i].kind == "country":
-                return gazetteer.places[i].country_code
+        name: PlaceName = m.value  # type: ignore[assignment]
+        if name.countries:
+            return name.countries[0]
     return None
 
 
@@ -1218,8 +1237,8 @@ def _is_metonym(sentence: Sentence, place: Mention, capitals: AbstractSet[int]) 
     kinds_at = sentence.look.kinds_at
     if place.end not in kinds_at and place.end + 1 not in kinds_at:
         return False
-    indices: list[int] = place.value  # type: ignore[assignment]
-    if capitals.isdisjoint(indices):
+    name: PlaceName = place.value  # type: ignore[assignment]
+    if capitals.isdisjoint(name.indices):
         return False
     return any(at in kinds_at and at not in sentence.clauses for at in (place.end, place.end + 1))
 
@@ -1371,6 +1390,14 @@ def _joins(old: ProtoEvent, new: ProtoEvent) -> bool:
         and new.place is not None
         and old.place is not None
     )
+
+
+def _objects(sentence: Sentence) -> list[bool]:
+    """For each actor mention of the sentence, whether it is named as a target (cached)."""
+    look = sentence.look
+    if look.objects is None:
+        look.objects = [_is_object(sentence, m) for m in look.actors]
+    return look.objects
 
 
 def _is_object(sentence: Sentence, m: Mention) -> bool:

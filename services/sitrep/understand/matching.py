@@ -49,7 +49,8 @@ class PhraseIndex:
     """Every dictionary's phrases, keyed by folded tokens joined with spaces.
 
     ``terms`` holds (kind, value) pairs per key; ``places`` is the gazetteer's key index
-    (kept as is: it is large and already built). ``steps`` tells, in one lookup per step of
+    (kept as is: it is large and already built); a place mention's value is what
+    ``place_value`` makes of a key's place indices (asked once per key; a tuple by default). ``steps`` tells, in one lookup per step of
     the scan, whether a token sequence means anything and whether a longer key continues it.
     """
 
@@ -59,10 +60,12 @@ class PhraseIndex:
         places: Mapping[str, Sequence[int]],
         places_prefixes: Set[str],
         vocabulary: Set[str],
+        place_value: Callable[[Sequence[int]], object] = tuple,
     ) -> None:
         # per key, one (kind, value) per family: a family's first meaning of a phrase wins
         self.terms = {key: _one_per_family(values) for key, values in terms.items()}
         self.places = places
+        self._place_value = place_value
         prefixes = set(places_prefixes)
         words = set(vocabulary)
         for key in terms:
@@ -125,7 +128,7 @@ class PhraseIndex:
             found = self.terms.get(key, ())
             indices = self.places.get(key)
             if indices:
-                found = (*found, ("place", indices, "place"))
+                found = (*found, ("place", self._place_value(indices), "place"))
             self._meanings[key] = found
         return found
 

@@ -68,14 +68,15 @@ class Understander:
     def __init__(self, gazetteer: Gazetteer, actors: ActorDictionary) -> None:
         self.gazetteer = gazetteer
         self.actors = actors
+        self.reader = Reader(gazetteer, actors)
         # common words are known words: the matcher must not cut them down to a place name
         self.index = PhraseIndex(
             _terms(actors),
             gazetteer.keys,
             gazetteer.prefixes,
             gazetteer.vocabulary | gazetteer.common_words,
+            place_value=self.reader.place_name,
         )
-        self.reader = Reader(gazetteer, actors)
 
     @classmethod
     def load(cls, places_file: Path | None = None, actors_file: Path | None = None) -> Understander:
