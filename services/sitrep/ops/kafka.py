@@ -23,6 +23,10 @@ from sitrep.records.topics import DLQ, TOPICS, TopicSpec
 
 log = logging.getLogger(__name__)
 
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+"""Largest record sitrep produces (topic ``max.message.bytes`` and producer request size): the
+processor's cell-state changelog records grow with the open events of a governorate."""
+
 
 def _ssl_context(settings: Settings) -> ssl.SSLContext | None:
     sec = settings.kafka_security
@@ -95,7 +99,7 @@ def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
         "enable_idempotence": True,
         "linger_ms": 5,
         "compression_type": None,
-        "max_request_size": 8 * 1024 * 1024,
+        "max_request_size": MAX_MESSAGE_BYTES,
         "request_timeout_ms": 30000,
         **client_kwargs(settings),
     }
@@ -129,7 +133,7 @@ def make_admin(settings: Settings) -> AIOKafkaAdminClient:
 
 
 def topic_config(spec: TopicSpec) -> dict[str, str]:
-    config = {"cleanup.policy": spec.cleanup_policy, "max.message.bytes": str(8 * 1024 * 1024)}
+    config = {"cleanup.policy": spec.cleanup_policy, "max.message.bytes": str(MAX_MESSAGE_BYTES)}
     if spec.cleanup_policy == "delete":
         config["retention.ms"] = str(spec.retention_ms)
     return config

@@ -39,7 +39,12 @@ from sitrep.dedupe.redelivery import events_holding
 from sitrep.normalize import build_report
 from sitrep.ops import metrics
 from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
-from sitrep.ops.kafka import create_missing_topics, ensure_topics, faust_broker_credentials
+from sitrep.ops.kafka import (
+    MAX_MESSAGE_BYTES,
+    create_missing_topics,
+    ensure_topics,
+    faust_broker_credentials,
+)
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
@@ -92,7 +97,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         broker_max_poll_records=500,
         producer_acks=-1,
         producer_linger_ms=2,
-        producer_max_request_size=8 * 1024 * 1024,
+        producer_max_request_size=MAX_MESSAGE_BYTES,
         stream_wait_empty=False,
         table_cleanup_interval=60.0,
         logging_config=None,
@@ -144,8 +149,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     # cell, trusted only while the table still holds exactly those bytes (after a rebalance
     # another worker may have written the cell; then it is decoded again)
     decoded: dict[bytes, tuple[bytes, CellState]] = {}
-    raw_clock = Watermarks()  # event time of this worker's raw partitions
-    upstream_clock = Watermarks()  # event time of the workers that feed the candidates topic
+    # event time of this worker's raw partitions, and of the workers that feed the candidates
+    # topic; an input silent for 15 s stops holding expiry back
+    raw_clock = Watermarks(idle_after=15.0)
+    upstream_clock = Watermarks(idle_after=15.0)
 
     async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
         message = event.message
@@ -221,16 +228,18 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             if tp.topic == raw_topic.get_topic_name():
                 raw_clock.forget(tp.partition)
 
-    @app.timer(interval=1.0)
-    async def heartbeat() -> None:
-        ops.heartbeat()
-
-    @app.timer(interval=10.0)
+    @app.timer(interval=5.0)
     async def report_lag() -> None:
+        """Lag gauges; an idle worker (nothing to read) is alive. A busy one proves it is
+        alive by the items it finishes (``ops.heartbeat()`` in the agents), so a wedged
+        worker fails ``/livez`` and is restarted."""
         try:
-            await lag.report()
+            behind = await lag.report()
         except Exception as exc:  # noqa: BLE001 - lag is best effort
             log.debug("lag unavailable: %s", exc)
+            return
+        if behind.records == 0:
+            ops.heartbeat()
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""
@@ -304,7 +313,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 for cell in targets:
                     await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
                 metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
-                metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+                ops.heartbeat(processed=1)
         except DlqBreakerOpen:
             raise
         except Exception as exc:
@@ -371,7 +380,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
-                metrics.LAST_PROGRESS.labels(stage=STAGE).set(time.time())
+                ops.heartbeat(processed=1)
         except DlqBreakerOpen:
             raise
         except Exception as exc:
@@ -389,7 +398,7 @@ async def declare_topics(settings: Settings, app: faust.App) -> None:
     every table write fails with ``PartitionsMismatch``. Creating them first avoids the race.
     """
     await ensure_topics(settings)
-    changelog = {"cleanup.policy": "compact"}
+    changelog = {"cleanup.policy": "compact", "max.message.bytes": str(MAX_MESSAGE_BYTES)}
     await create_missing_topics(
         settings,
         {table.changelog_topic.get_topic_name(): changelog for table in app.tables.values()},
