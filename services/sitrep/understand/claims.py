@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from sitrep.records.model import ClaimStatus, SourceRole, Stance
-from sitrep.understand.actors import ActorDictionary, ActorEntry
+from sitrep.understand.actors import ActorDictionary, ActorName
 from sitrep.understand.matching import Mention
 
 PARTY_ROLES: Final = frozenset({"party", "state_media"})
@@ -93,9 +93,9 @@ def _speaker_of(
     m: Mention, actors: ActorDictionary, event_country: str | None
 ) -> tuple[str, str | None]:
     if m.kind == "actor":
-        entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-        entry = actors.choose(entries, event_country)
-        return "party", entry.as_actor(event_country).name
+        name: ActorName = m.value  # type: ignore[assignment]
+        actor = actors.resolve(name, event_country)
+        return "party", actor.name if actor is not None else None
     role: str
     country: str
     role, country = m.value  # type: ignore[misc]

@@ -43,12 +43,13 @@ from typing import Final, NamedTuple
 
 from sitrep.records.model import Actor, EventCandidate, Location, SourceRole
 from sitrep.understand import taxonomy as t
-from sitrep.understand.actors import ActorDictionary, ActorEntry
+from sitrep.understand.actors import ActorDictionary, ActorName
 from sitrep.understand.casualties import count_fatalities
 from sitrep.understand.claims import Attribution, attribution, source_claim
 from sitrep.understand.dates import local_date, sentence_date
 from sitrep.understand.gazetteer import Gazetteer, Place
 from sitrep.understand.matching import Mention
+from sitrep.understand.text import fold_phrase, join_key
 
 TERRITORY: Final = frozenset({"capture", "recapture", "enter", "fall", "handover"})
 FIGHTING: Final = frozenset({"clash", "ambush"})
@@ -74,9 +75,31 @@ SECONDARY: Final = frozenset(
 )  # fmt: skip
 STRONG_GENRES: Final = frozenset({"analysis", "opinion", "commentary", "editorial", "explainer"})
 PLACELESS_TYPES: Final = frozenset({t.DISRUPTED_WEAPONS_USE, t.AGREEMENT, t.CHANGE_TO_GROUP})
+LANGUAGE_COUNTRY: Final[dict[str, str]] = {"ar": "SY", "uk": "UA"}
+"""The country a report in a language most likely is about, when nothing else tells."""
 FOCUS: Final = frozenset("SY IQ LB PS IL JO UA SD SS ML BF NE YE LY".split())  # noqa: SIM905
 
 _STRONG_CUES: Final = REMOTE | TERRITORY
+_ASSEMBLY: Final = frozenset({"protest", "gather"})
+_NOT_ASSEMBLY: Final = REMOTE | FIGHTING | frozenset({"explosion"})
+_MULTITUDE: Final = 10  # "dozens", "hundreds", "thousands", "عشرات": a crowd
+_SUBJECT_WINDOW: Final = 4
+_CROWD_NOUNS: Final = frozenset(
+    join_key(fold_phrase(word))
+    for word in ["crowd", "crowds", "حشود", "الحشود", "جموع", "الجموع", "الجماهير", "جماهير",
+                 "толпа", "толпы", "натовп", "foule"]
+)  # fmt: skip
+_MILITARY_WORDS: Final = frozenset(
+    join_key(fold_phrase(word))
+    for word in ["military", "militias", "عسكرية", "العسكرية", "عسكري", "العسكري", "عسكريا",
+                 "военные", "військові", "militaire", "militaires"]
+)  # fmt: skip
+_BACKING: Final = frozenset({"backed", "led", "aligned", "supported", "sponsored", "allied"})
+"""Words after a country adjective that make the country a backer ("Turkish-backed")."""
+_OBJECT_STARTS: Final = frozenset(
+    "the their his her its our my your a an some all them him it up".split()  # noqa: SIM905
+)
+"""Words that open the object of a transitive "gathered" ("gathered their belongings")."""
 _OUTCOME_CUES: Final = frozenset({"kill", "execute", "wound"})
 _DIGIT: Final = re.compile(r"\d")
 _DATE_KINDS: Final = frozenset({"month", "weekday", "date", "week", "monthword"})
@@ -133,6 +156,7 @@ class Lookups:
     __slots__ = (
         "actor_cache",
         "actors",
+        "adjectives",
         "armed",
         "attributes",
         "before_roles",
@@ -172,6 +196,7 @@ class Lookups:
         who_spans: set[tuple[int, int]] = set()
         denials: set[tuple[int, int]] = set()
         civilian = attributes = dated = outcomes = False
+        months: set[tuple[int, int]] = set()
         combatants: list[int] = []
         first_harm: int | None = None  # mentions come by start: the first is the earliest
         for m in sentence.mentions:
@@ -219,6 +244,11 @@ class Lookups:
                 attributes = True
             elif kind in _DATE_KINDS:
                 dated = True
+                if kind == "month" and _is_month_name(sentence, m):
+                    months.add((m.start, m.end))
+        if months:  # "on 3 March", "May 5": the month, not a march or a "may"
+            cues = [m for m in cues if (m.start, m.end) not in months]
+            mods = [m for m in mods if (m.start, m.end) not in months]
         self.places = places
         self.cues = cues
         self.mods = mods
@@ -291,6 +321,7 @@ class Lookups:
         self.actor_cache: dict[str | None, list[tuple[int, int, Actor]]] = {}
         self.objects: list[bool] | None = None  # per actor mention: named as a target
         self.forces: list[str] | None = None  # countries whose forces an adjective names
+        self.adjectives: list[Mention] | None = None  # countries named by their adjective
         self.claim_cache: dict[str | None, Attribution | None] = {}
 
     def role_before(self, start: int, role: str) -> int | None:
@@ -801,8 +832,20 @@ class Reader:
         country_code = where.place.country_code if where is not None else _top(countries)
         if where is not None:
             location = self.gazetteer.location(where.place, where.precision)
-        country_name = self.gazetteer.country_name(country_code) if country_code else None
-        actors, agent = self._actors(event, ctx, country_code, country_name)
+        # the country whose forces "the army" is: the location's, else the source's region,
+        # else the countries the report names, else the home of an actor it names by name,
+        # else the language's most likely one
+        if where is None:
+            actor_country = (
+                (ctx.region.upper() if ctx.region else None)
+                or country_code
+                or _named_home(event)
+                or LANGUAGE_COUNTRY.get(ctx.language)
+            )
+        else:
+            actor_country = country_code
+        country_name = self.gazetteer.country_name(actor_country) if actor_country else None
+        actors, agent = self._actors(event, ctx, actor_country, country_name)
         sub = event.sub_event_type
         if sub in (t.NON_STATE_OVERTAKES_TERRITORY, t.GOVERNMENT_REGAINS_TERRITORY):
             sub = self._territory_type(event, agent, country_code)
@@ -875,9 +918,10 @@ class Reader:
         parties = event.sentences[0].look.parties if event.sentences else set()
         sub = event.sub_event_type
         if not found and ctx.source_role == "party" and ctx.source_name:
-            entries = self.actors.keys.get(_fold_name(ctx.source_name), [])
-            if entries:
-                add(self.actors.choose(entries, country_code).as_actor(country_code), 0, -1)
+            source = self.actors.names.get(_fold_name(ctx.source_name))
+            speaker = self.actors.resolve(source, country_code) if source is not None else None
+            if speaker is not None:
+                add(speaker, 0, -1)
         if sub in (t.PEACEFUL_PROTEST, t.PROTEST_WITH_INTERVENTION, t.EXCESSIVE_FORCE):
             add(self.actors.generic("protesters", country_code, country_name), 0, -1)
         elif sub == t.VIOLENT_DEMONSTRATION:
@@ -909,11 +953,13 @@ class Reader:
         found = cache.get(country_code)
         if found is None:
             found = []
-            choose = self.actors.choose
+            resolve = self.actors.resolve
             for m, is_object in zip(look.actors, _objects(sentence), strict=True):
-                entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-                actor = choose(entries, country_code).as_actor(country_code)
-                found.append((1 if is_object else 0, m.start, actor))
+                if self._qualified(sentence, m):
+                    continue
+                actor = resolve(m.value, country_code)  # type: ignore[arg-type]
+                if actor is not None:
+                    found.append((1 if is_object else 0, m.start, actor))
             if look.forces is None:
                 look.forces = self._forces_by_adjective(sentence)
             for cc in look.forces:
@@ -928,10 +974,10 @@ class Reader:
         Syrian warplanes", "غارات روسية", "Israeli strikes")."""
         out: list[str] = []
         mentions = sentence.mentions
-        weak_keys = self.gazetteer.weak_country_keys
-        for m in sentence.look.places:
-            if _key(sentence.tokens, m) not in weak_keys:
-                continue
+        tokens = sentence.tokens
+        for m in self._adjectives(sentence):
+            if m.end < len(tokens) and tokens[m.end] in _BACKING:
+                continue  # "Turkish-backed factions": the backer is no party to the event
             near = [
                 o
                 for o in mentions
@@ -939,12 +985,35 @@ class Reader:
                 and (
                     (o.kind == "cue" and o.value in REMOTE | {"attack"})
                     or (o.kind == "actor" and o.start > m.start)
+                    or (o.kind == "actor" and o.end == m.start and _generic_forces(o))
                 )
                 and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
             ]
             if near:
                 out.extend(m.value.countries)  # type: ignore[attr-defined]
         return out
+
+    def _adjectives(self, sentence: Sentence) -> list[Mention]:
+        """The mentions of a country by its adjective ("Russian", "الروسية"), cached."""
+        look = sentence.look
+        if look.adjectives is None:
+            weak_keys = self.gazetteer.weak_country_keys
+            names = look.who_spans  # "Syrian" in "Syrian National Army" is part of a name
+            look.adjectives = [
+                m
+                for m in look.places
+                if _key(sentence.tokens, m) in weak_keys
+                and not any(s <= m.start and m.end <= e for s, e in names)
+            ]
+        return look.adjectives
+
+    def _qualified(self, sentence: Sentence, m: Mention) -> bool:
+        """Whether a generic name of armed forces has a country adjective beside it ("Russian
+        and Syrian warplanes", "الطيران الحربي السوري"): those countries' forces, found by
+        :meth:`_forces_by_adjective`, not the event country's."""
+        return _generic_forces(m) and any(
+            a.start == m.end or a.end == m.start for a in self._adjectives(sentence)
+        )
 
     def _agent(self, event: ProtoEvent, country_code: str | None) -> Actor | None:
         """The actor doing the event's main (primary) cue: the nearest actor that is not an
@@ -962,8 +1031,12 @@ class Reader:
                 distance = event.cue_start - m.end
                 if distance > 8:
                     continue
-            entries: list[ActorEntry] = m.value  # type: ignore[assignment]
-            actor = self.actors.choose(entries, country_code).as_actor(country_code)
+            name: ActorName = m.value  # type: ignore[assignment]
+            actor = (
+                None if self._qualified(sentence, m) else self.actors.resolve(name, country_code)
+            )
+            if actor is None:
+                continue
             if best is None or distance < best[0]:
                 best = (distance, actor)
         return best[1] if best else None
@@ -1007,8 +1080,6 @@ _IN_ROLE_LIMIT: Final = 50_000
 
 
 def _fold_name(name: str) -> str:
-    from sitrep.understand.text import fold_phrase, join_key
-
     return join_key(fold_phrase(name))
 
 
@@ -1106,13 +1177,82 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
             continue
         if any(
             0 < m.start - c.start <= _CALL_WINDOW
-            and m.value != "protest"
             and not any(c.start < at <= m.start for at in look.clauses)
+            and not (m.value in _ASSEMBLY and _crowd_demands(sentence, c))
             for c in calls
         ):
-            continue
+            continue  # "urged a ceasefire", "called for a protest on Friday"
         out.append(m)
     return out
+
+
+def _is_month_name(sentence: Sentence, m: Mention) -> bool:
+    """A month word written as a month: capitalized, and next to a day number or inside the
+    sentence ("on 3 March", "May 5"; not a sentence-opening "May God...")."""
+    word = sentence.raw[m.start]
+    if not word[:1].isupper():
+        return False
+    tokens = sentence.tokens
+    beside = [tokens[i] for i in (m.start - 1, m.end) if 0 <= i < len(tokens)]
+    return m.start > 0 or any(token.isdecimal() for token in beside)
+
+
+def _people(sentence: Sentence) -> tuple[list[int], list[int]]:
+    """Positions of a crowd of people (civilians, residents, protesters, "thousands", "crowds")
+    and of armed people (actors, soldiers, police, gunmen, "military") in a sentence."""
+    crowd: list[int] = []
+    armed: list[int] = []
+    for m in sentence.mentions:
+        kind, value = m.kind, m.value
+        if kind == "victim":
+            (crowd if value == "civilian" else armed).append(m.start)
+        elif kind == "party":
+            (crowd if value in ("civilians", "protesters") else armed).append(m.start)
+        elif kind == "actor":
+            armed.append(m.start)
+        elif kind == "vague" and isinstance(value, int) and value >= _MULTITUDE:
+            crowd.append(m.start)
+    for i, token in enumerate(sentence.tokens):
+        if token in _CROWD_NOUNS:
+            crowd.append(i)
+        elif token in _MILITARY_WORDS:
+            armed.append(i)
+    return crowd, armed
+
+
+def _crowd_demands(sentence: Sentence, call: Mention) -> bool:
+    """Whether the ones who call, demand or appeal are a crowd ("residents demanding water
+    staged a sit-in", Arabic "طالب المتظاهرون"): then a protest after the call is one, while
+    officials' appeals and calls for a protest to come are no protest."""
+    crowd, _ = _people(sentence)
+    clauses = sentence.look.clauses
+    return any(
+        (at < call.start and not any(at < c <= call.start for c in clauses))
+        or (_is_arabic(sentence.tokens[call.start]) and 0 < at - call.end + 1 <= 2)
+        for at in crowd
+    )
+
+
+def _assembly(cue: Mention, signals: AbstractSet[str], sentence: Sentence) -> bool:
+    """Whether a gathering word ("gathered", "rally", "تجمع", "حشود", "celebrations") tells of a
+    crowd gathering — a protest, in ACLED's terms. Not when the sentence is about a strike or a
+    battle (the gathering is a target: "استهداف تجمعات"), when no crowd of people is named,
+    when armed people gather ("regime forces gathered", "حشود عسكرية", "a gathering of
+    fighters"), or when people gather things ("families gathered their belongings")."""
+    if signals & _NOT_ASSEMBLY:
+        return False
+    crowd, armed = _people(sentence)
+    if not crowd and not signals & {"protest"}:
+        return False
+    clauses = sentence.look.clauses
+    for at in armed:
+        before = 0 < cue.start - at <= _SUBJECT_WINDOW and not any(
+            at < c <= cue.start for c in clauses
+        )
+        if before or 0 <= at - cue.end < 2:
+            return False
+    after = sentence.tokens[cue.end] if cue.end < len(sentence.tokens) else ""
+    return after not in _OBJECT_STARTS
 
 
 def _same_target(cue: Mention, cues: Sequence[Mention], places: list[EventPlace]) -> bool:
@@ -1133,6 +1273,13 @@ def _resolve_context(
     """Demote cues the rest of the sentence explains (module docstring, step 2), drop a
     "fall" that names no place, a ceasefire nobody agreed on."""
     signals = {str(c.value) for c in cues}
+    if "gather" in signals:  # a gathering is a protest, or nothing the sentence tells of
+        cues = [
+            c._replace(value="protest") if c.value == "gather" else c
+            for c in cues
+            if c.value != "gather" or _assembly(c, signals, sentence)
+        ]
+        signals = {str(c.value) for c in cues}
     territory = bool(signals & (TERRITORY - {"fall"}))
     crowd = bool(signals & CROWD)
     violent = signals & (TERRITORY | FIGHTING | REMOTE | CROWD | AGAINST_PEOPLE)
@@ -1390,6 +1537,23 @@ def _joins(old: ProtoEvent, new: ProtoEvent) -> bool:
         and new.place is not None
         and old.place is not None
     )
+
+
+def _named_home(event: ProtoEvent) -> str | None:
+    """The home country of the first actor the event's sentences name by a name of its own."""
+    for sentence in event.sentences[:3]:
+        for m in sentence.look.actors:
+            name: ActorName = m.value  # type: ignore[assignment]
+            for entry in name.entries:
+                if entry.country:
+                    return entry.country
+    return None
+
+
+def _generic_forces(m: Mention) -> bool:
+    """An actor mention that is only a generic name of armed forces ("the army", "الجيش")."""
+    name: ActorName = m.value  # type: ignore[assignment]
+    return name.state_forces and not name.entries and not name.local
 
 
 def _objects(sentence: Sentence) -> list[bool]:

@@ -15,6 +15,8 @@ Signals (``Term.kind == "cue"``; ``Term.value`` is the signal name):
 - against people: ``kill``, ``execute``, ``sniper``, ``gunfire``, ``abduct``, ``arrest``,
   ``rape``, ``torture``;
 - crowds: ``protest``, ``riot``, ``mob``, ``disperse`` (tear gas, dispersed), ``live_fire``;
+  ``gather`` (gathered, rally, تجمع, حشود): a protest only when a crowd of people gathers
+  (the reader decides from the sentence);
 - strategic: ``agreement``, ``ceasefire``, ``intercept``, ``defuse``, ``base``, ``change``,
   ``loot``, ``destroy``, ``displace``;
 - outcomes: ``wound`` (injured), ``death`` (dead, killed as a result).
@@ -267,18 +269,24 @@ CUES: Final[dict[str, str]] = {
     "lynch": "beat to death|beaten to death|lynched|lynching|سحل|ضربا حتى الموت",
     "protest": (
         "protest|protests|protested|protesting|protesters|protestors|demonstration|"
-        "demonstrations|demonstrators|demonstrated|rally|rallies|rallied|march|marched|"
-        "sit-in|sit-ins|vigil|strike action|general strike|took to the streets|gathered|"
-        "crowds gathered|celebrated|celebrating|celebrations|chanting|"
-        "مسيرة شعبية|مسيرات شعبية|مسيرة حاشدة|مسيرة جماهيرية|حشود|تحتفل|يحتفلون|احتفالات|"
-        "تجمع|تجمعوا|هتفوا|"
+        "demonstrations|demonstrators|demonstrated|protest march|protest rally|"
+        "sit-in|sit-ins|vigil|strike action|general strike|took to the streets|"
+        "crowds gathered|chanting|"
+        "مسيرة شعبية|مسيرات شعبية|مسيرة حاشدة|مسيرة جماهيرية|هتفوا|"
         "مظاهرة|مظاهرات|تظاهرة|تظاهرات|تظاهر|تظاهروا|متظاهرين|متظاهرون|المتظاهرين|"
-        "احتجاج|احتجاجات|احتجاجية|وقفة احتجاجية|وقفة|اعتصام|اعتصامات|مسيرة احتجاجية|"
+        "احتجاج|احتجاجات|احتجاجية|وقفة احتجاجية|اعتصام|اعتصامات|مسيرة احتجاجية|"
         "خرجوا في مظاهرة|إضراب|اضراب|"
         "протест|протесты|протестующие|митинг|митинги|демонстрация|акция протеста|пикет|"
         "протест|протести|мітинг|акція протесту|"
-        "manifestation|manifestations|manifestants|manifesté|rassemblement|sit-in|marche|"
-        "grève"
+        "manifestation|manifestations|manifestants|manifesté|sit-in|grève"
+    ),
+    # words that name a gathering only when a crowd of people gathers ("thousands gathered in
+    # the square") — not forces massing, people gathering things, or a strike's target
+    "gather": (
+        "gathered|gathering|gatherings|rally|rallies|rallied|march|marched|marches|"
+        "celebrated|celebrating|celebrations|"
+        "حشود|تحتفل|يحتفلون|احتفالات|تجمع|تجمعوا|تجمعات|وقفة|"
+        "rassemblement|rassemblements|marche"
     ),
     "riot": (
         "riot|riots|rioting|rioters|violent protest|violent protests|threw stones|"

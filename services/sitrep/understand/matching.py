@@ -138,7 +138,9 @@ class PhraseIndex:
         At each start the longest phrase of every family wins, and a mention lying inside a
         longer mention of the same family that started earlier is dropped, in the same pass.
         Only a phrase of several tokens can hold a later one, so only those are remembered
-        (``reach``), and a one-token phrase outside all of them is taken as it is.
+        (``reach``), and a one-token phrase outside all of them is taken as it is. Of two names
+        of actors that overlap ("قوات الجيش" and "الجيش الوطني السوري" in "قوات الجيش الوطني
+        السوري"), the longer is the name (the earlier on a tie).
         """
         found: list[Mention] = []
         append = found.append
@@ -148,6 +150,7 @@ class PhraseIndex:
         # kept so far; ``covered`` is the furthest of those ends
         reach: dict[str, tuple[int, int]] = {}
         covered = 0
+        crossed = False  # two names of actors overlap
         last = len(tokens) - 1
         for i, token in enumerate(tokens):
             step = step_of(token)
@@ -160,7 +163,7 @@ class PhraseIndex:
                         for kind, value, _ in meaning:
                             append(_new(Mention, (i, i + 1, kind, value)))
                     else:
-                        _keep(append, reach, i, i + 1, meaning, families=None)
+                        crossed |= _keep(append, reach, i, i + 1, meaning, families=None)
                 continue
             hits: list[tuple[int, str]] = [(i + 1, token)] if step & _MEANS else []
             key, end = token, i + 1
@@ -181,10 +184,10 @@ class PhraseIndex:
                     for kind, value, _ in meaning:
                         append(_new(Mention, (i, stop, kind, value)))
                     continue
-                _keep(append, reach, i, stop, meaning, families=families)
+                crossed |= _keep(append, reach, i, stop, meaning, families=families)
                 if stop - i > 1 and stop > covered:
                     covered = stop
-        return found
+        return _longest_names(found) if crossed else found
 
 
 def _keep(
@@ -195,12 +198,14 @@ def _keep(
     meaning: tuple[tuple[str, object, str], ...],
     *,
     families: set[str] | None,
-) -> None:
+) -> bool:
     """Append the mentions of the phrase at ``start:end``, except those of a family that a
     longer phrase at the same start gave (``families``, updated) or that lie inside a longer
-    mention of the same family (``reach``, updated for a phrase of several tokens)."""
+    mention of the same family (``reach``, updated for a phrase of several tokens). True when
+    a name of an actor begins inside an earlier one and ends beyond it."""
     added: list[str] = []
     several = end - start > 1
+    crossed = False
     for kind, value, family in meaning:
         if families is not None:
             if family in families:
@@ -211,6 +216,7 @@ def _keep(
             furthest, began = previous
             if end < furthest or (end == furthest and start > began):
                 continue
+            crossed = crossed or (family == "who" and began < start < furthest)
             if end > furthest and several:
                 reach[family] = (end, start)
         elif several:
@@ -218,6 +224,23 @@ def _keep(
         append(_new(Mention, (start, end, kind, value)))
     if families is not None:
         families.update(added)
+    return crossed
+
+
+def _longest_names(found: list[Mention]) -> list[Mention]:
+    """Of two overlapping names of actors, keep the longer (the earlier on a tie)."""
+    names = [m for m in found if FAMILY.get(m.kind) == "who"]
+    dropped: set[tuple[int, int]] = set()
+    for n, a in enumerate(names):
+        for b in names[n + 1 :]:
+            if b.start >= a.end:
+                break
+            if a.start < b.start and a.end < b.end:
+                if (a.start, a.end) in dropped or (b.start, b.end) in dropped:
+                    continue
+                loser = a if b.end - b.start > a.end - a.start else b
+                dropped.add((loser.start, loser.end))
+    return [m for m in found if not (FAMILY.get(m.kind) == "who" and (m.start, m.end) in dropped)]
 
 
 def _one_per_family(values: Sequence[tuple[str, object]]) -> tuple[tuple[str, object, str], ...]:

@@ -86,7 +86,9 @@ class Understander:
         :class:`~sitrep.understand.actors.ActorsError` naming the bad file and line.
         """
         gazetteer = Gazetteer.load(operator_file=places_file)
-        actors = ActorDictionary.load(operator_file=actors_file)
+        actors = ActorDictionary.load(
+            operator_file=actors_file, country_names=gazetteer.country_names
+        )
         return cls(gazetteer, actors)
 
     def understand(self, ctx: ReportContext) -> Understanding:
@@ -166,8 +168,8 @@ def _terms(actors: ActorDictionary) -> dict[str, list[tuple[str, object]]]:
     add(split(lexicon.DENY), "deny", None)
     for names, role_country in lexicon.SOURCES.items():
         add(split(names), "source", role_country)
-    for key, entries in actors.keys.items():
-        terms.setdefault(key, []).append(("actor", entries))
+    for key, actor in actors.names.items():
+        terms.setdefault(key, []).append(("actor", actor))
     return terms
 
 

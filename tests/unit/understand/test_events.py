@@ -151,3 +151,53 @@ def test_russian_ukrainian_and_french_places_actors_and_verbs_are_recognized() -
 def test_any_text_is_understood_without_raising() -> None:
     for text in ("", "   ", "🔴🔴🔴", "?" * 50, "ا" * 1000, "a-b-c '' ` -- , 1,2,3"):
         assert isinstance(events(text), tuple)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Local council officials appealed for ambulances.",
+        "Local council officials appealed for ambulances as families gathered their belongings "
+        "in Jisr al-Shughur.",
+        "Officials called for a protest in Suwayda on Friday.",
+        "The council urged residents to join a rally in Idlib.",
+        "ناشد المجلس المحلي في مدينة أريحا المنظمات إرسال سيارات الإسعاف",
+    ],
+)
+def test_appeals_and_calls_are_no_protest(text: str) -> None:
+    assert not any(c.event_type == t.PROTESTS for c in events(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Families gathered their belongings and fled Hama on Thursday.",
+        "Rescue workers gathered the bodies in Idlib.",
+        "Regime forces gathered near Hama on Thursday.",
+        "Government forces rallied near Hama.",
+        "حشود عسكرية لقوات النظام على جبهات ريف إدلب الجنوبي",
+        "الطيران الحربي يستهدف تجمعاً للسيارات المدنية قرب دوار الجامعة في حلب",
+        "الطيران الحربي السوري الروسي المشترك يستهدف مقرات وتجمعات الإرهابيين في إدلب",
+    ],
+)
+def test_gathering_without_a_crowd_of_people_is_no_protest(text: str) -> None:
+    assert not any(c.event_type == t.PROTESTS for c in events(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thousands of people gathered in Umayyad Square in Damascus on Sunday.",
+        "Hundreds marched in Idlib on Friday.",
+        "تجمع العشرات من الأهالي في ساحة مدينة إدلب",
+        "Residents demanding the release of detainees staged a sit-in in Suwayda.",
+        "طالب المتظاهرون في السويداء بإسقاط النظام",
+    ],
+)
+def test_a_crowd_gathering_or_demanding_is_a_peaceful_protest(text: str) -> None:
+    assert only(text).sub_event_type == t.PEACEFUL_PROTEST
+
+
+def test_a_month_name_is_neither_a_march_nor_a_may() -> None:
+    assert only("Rebels captured Saraqib on 3 March.").event_type == t.BATTLES
+    assert only("On 5 May, shelling hit Idlib, killing two.").sub_event_type == t.SHELLING
