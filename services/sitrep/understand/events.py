@@ -94,6 +94,7 @@ _MILITARY_WORDS: Final = frozenset(
     for word in ["military", "militias", "عسكرية", "العسكرية", "عسكري", "العسكري", "عسكريا",
                  "военные", "військові", "militaire", "militaires"]
 )  # fmt: skip
+_ADJECTIVE_CUES: Final = REMOTE | frozenset({"attack"})
 _BACKING: Final = frozenset({"backed", "led", "aligned", "supported", "sponsored", "allied"})
 """Words after a country adjective that make the country a backer ("Turkish-backed")."""
 _OBJECT_STARTS: Final = frozenset(
@@ -143,6 +144,11 @@ class Sentence:
         return self.look.clauses
 
     @property
+    def built_look(self) -> Lookups | None:
+        """The lookups when already built (reading a sentence no cue made us read needs none)."""
+        return self._look
+
+    @property
     def look(self) -> Lookups:
         if self._look is None:
             self._look = Lookups(self)
@@ -160,6 +166,7 @@ class Lookups:
         "armed",
         "attributes",
         "before_roles",
+        "betweens",
         "civilian",
         "claim_cache",
         "clauses",
@@ -179,6 +186,7 @@ class Lookups:
         "parties",
         "places",
         "roles_ending",
+        "when",
         "who_spans",
         "years",
     )  # fmt: skip
@@ -197,6 +205,7 @@ class Lookups:
         denials: set[tuple[int, int]] = set()
         civilian = attributes = dated = outcomes = False
         months: set[tuple[int, int]] = set()
+        betweens: list[Mention] = []  # "between", "road": a stretch between two places
         combatants: list[int] = []
         first_harm: int | None = None  # mentions come by start: the first is the earliest
         for m in sentence.mentions:
@@ -218,6 +227,8 @@ class Lookups:
                     latin_roles_at.setdefault(m.start, set()).add(role)
                 if role == "seat":
                     kinds_at.setdefault(m.start, set()).add("seat")
+                elif role == "between":
+                    betweens.append(m)
             elif kind == "victim":
                 civilian = civilian or m.value == "civilian"
                 if m.value == "combatant":
@@ -309,19 +320,19 @@ class Lookups:
         self.future_arabic = future_arabic
         # roles of the location words right before each position ("of" may come between)
         before: dict[int, set[str]] = {}
-        has_between = False
         for end, roles in roles_ending.items():
             for role, _ in roles:
                 before.setdefault(end, set()).add(role)
                 if end in of_at:
                     before.setdefault(end + 1, set()).add(role)
-                has_between = has_between or role == "between"
         self.before_roles = before
-        self.has_between = has_between
+        self.betweens = betweens
+        self.has_between = bool(betweens)
         self.actor_cache: dict[str | None, list[tuple[int, int, Actor]]] = {}
         self.objects: list[bool] | None = None  # per actor mention: named as a target
         self.forces: list[str] | None = None  # countries whose forces an adjective names
         self.adjectives: list[Mention] | None = None  # countries named by their adjective
+        self.when: tuple[tuple[date, int] | None] | None = None  # the date it gives
         self.claim_cache: dict[str | None, Attribution | None] = {}
 
     def role_before(self, start: int, role: str) -> int | None:
@@ -347,6 +358,9 @@ class PlaceName(NamedTuple):
     only_country: str | None  # the one country code all of them share, if they share one
     small_only: bool  # all are small GeoNames villages (none the project's own)
     province: bool  # one of them is a province ("Idlib", "حماة", "Kharkiv")
+    adjective: bool  # the name is a country's adjective ("Russian", "الروسية")
+    province_name: bool  # the name is a province's name
+    common_word: bool  # a common word, never a place on its own ("said", "مدينة")
 
 
 @dataclass(slots=True)
@@ -398,10 +412,11 @@ class Reader:
         self.actors = actors
         self._capitals = frozenset(gazetteer.capital_index.values())
 
-    def place_name(self, indices: Sequence[int]) -> PlaceName:
-        """The :class:`PlaceName` of the places a name may stand for (the value of a place
-        mention: the matcher asks once per name)."""
-        places = [self.gazetteer.places[i] for i in indices]
+    def place_name(self, key: str, indices: Sequence[int]) -> PlaceName:
+        """The :class:`PlaceName` of the places a name (a folded key) may stand for: the value
+        of a place mention (the matcher asks once per name)."""
+        gazetteer = self.gazetteer
+        places = [gazetteer.places[i] for i in indices]
         codes = {place.country_code for place in places}
         return PlaceName(
             indices=tuple(indices),
@@ -415,6 +430,9 @@ class Reader:
                 for place in places
             ),
             province=any(place.kind == "admin1" for place in places),
+            adjective=key in gazetteer.weak_country_keys,
+            province_name=key in gazetteer.province_keys,
+            common_word=" " not in key and key in gazetteer.common_words,
         )
 
     # -- whole report ------------------------------------------------------------------------
@@ -474,7 +492,12 @@ class Reader:
             located.append(event)
         if not located:
             return ()
-        lead_date = _lead_date(sentences, published)
+        lead_date = published, t.TIME_DAY
+        for sentence in sentences[:3]:
+            found_date = _date_of(sentence, published)
+            if found_date is not None:
+                lead_date = found_date
+                break
         lead_claim = self._lead_attribution(sentences, _top(countries))
         scored = [
             self._candidate(
@@ -503,14 +526,13 @@ class Reader:
         weights: dict[str, float] = {}
         if region:
             weights[region.upper()] = 4.0
-        weak_keys = self.gazetteer.weak_country_keys
         for sentence in sentences:
             for m in sentence.mentions:
                 if m.kind != "place":
                     continue
                 name: PlaceName = m.value  # type: ignore[assignment]
                 if name.countries:
-                    weak = _key(sentence.tokens, m) in weak_keys
+                    weak = name.adjective
                     for code in name.countries:
                         weights[code] = weights.get(code, 0.0) + (1.0 if weak else 3.0)
                 elif name.only_country is not None and _capitalized(sentence, m):
@@ -533,7 +555,6 @@ class Reader:
             return []
         tokens, raw = sentence.tokens, sentence.raw
         gazetteer = self.gazetteer
-        common_words = gazetteer.common_words
         before_roles, after_roles = look.before_roles, look.latin_roles_at
         who_spans = look.who_spans
         # 1. mentions that can be places at all
@@ -553,21 +574,15 @@ class Reader:
             if (start, end) in who_spans:
                 continue
             before: AbstractSet[str] = before_roles.get(start) or _NO_ROLES
-            if (
-                end - start == 1
-                and tokens[start] in common_words
-                and "province" not in before
-                and "settlement" not in before
-            ):
+            if m.value.common_word and "province" not in before and "settlement" not in before:  # type: ignore[attr-defined]
                 continue
             kept.append((m, before, after_roles.get(end) or _NO_ROLES))
         if not kept:
             return []
         # 2. provinces the sentence names as provinces (to place "Illinka, Donetsk region")
         admin_context: set[tuple[str, str]] = set()
-        province_keys = gazetteer.province_keys
         for m, before, after in kept:
-            if "province" in before or "province" in after or _key(tokens, m) in province_keys:
+            if "province" in before or "province" in after or m.value.province_name:  # type: ignore[attr-defined]
                 best = self._best_place(m.value.indices, countries, True, _NO_CONTEXT)  # type: ignore[attr-defined]
                 if best is not None and best.admin1_code is not None:
                     admin_context.add((best.country_code, best.admin1_code))
@@ -811,10 +826,24 @@ class Reader:
         self, sentences: Sequence[Sentence], country: str | None
     ) -> Attribution | None:
         for sentence in sentences[:2]:
-            found = attribution(sentence.mentions, self.actors, country)
+            found = self._claim(sentence, country)
             if found is not None and found.stance == "affirm":
                 return found
         return None
+
+    def _claim(self, sentence: Sentence, country: str | None) -> Attribution | None:
+        """The attribution a sentence makes for an event in ``country`` (cached once the
+        sentence has its lookups)."""
+        look = sentence.built_look
+        if look is None:
+            return attribution(sentence.mentions, self.actors, country)
+        cache = look.claim_cache
+        if country not in cache:
+            # without an attribution word there is nothing to attribute
+            cache[country] = (
+                attribution(sentence.mentions, self.actors, country) if look.attributes else None
+            )
+        return cache[country]
 
     def _candidate(
         self,
@@ -851,17 +880,8 @@ class Reader:
             sub = self._territory_type(event, agent, country_code)
         when = lead_date
         if event.dated is not None:
-            found = sentence_date(event.dated.tokens, event.dated.mentions, published)
-            if found is not None:
-                when = found
-        claims = event.sentence.look.claim_cache
-        if country_code not in claims:
-            claims[country_code] = (
-                attribution(event.sentence.mentions, self.actors, country_code)
-                if event.sentence.look.attributes
-                else None
-            )
-        claim = claims[country_code]
+            when = _date_of(event.dated, published) or lead_date
+        claim = self._claim(event.sentence, country_code)
         if claim is None:
             claim = lead_claim or source_claim(ctx.source_role, ctx.source_name)
         first = event.sentences[0]
@@ -973,22 +993,20 @@ class Reader:
         """Countries whose forces an adjective names next to a weapon or force ("Russian and
         Syrian warplanes", "غارات روسية", "Israeli strikes")."""
         out: list[str] = []
-        mentions = sentence.mentions
+        look = sentence.look
         tokens = sentence.tokens
         for m in self._adjectives(sentence):
             if m.end < len(tokens) and tokens[m.end] in _BACKING:
                 continue  # "Turkish-backed factions": the backer is no party to the event
-            near = [
-                o
-                for o in mentions
-                if o is not m
-                and (
-                    (o.kind == "cue" and o.value in REMOTE | {"attack"})
-                    or (o.kind == "actor" and o.start > m.start)
-                    or (o.kind == "actor" and o.end == m.start and _generic_forces(o))
-                )
+            near = any(
+                o.value in _ADJECTIVE_CUES
                 and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
-            ]
+                for o in look.cues
+            ) or any(
+                (o.start > m.start or (o.end == m.start and _generic_forces(o)))
+                and (0 <= o.start - m.end <= 2 or 0 <= m.start - o.end <= 1)
+                for o in look.actors
+            )
             if near:
                 out.extend(m.value.countries)  # type: ignore[attr-defined]
         return out
@@ -997,12 +1015,11 @@ class Reader:
         """The mentions of a country by its adjective ("Russian", "الروسية"), cached."""
         look = sentence.look
         if look.adjectives is None:
-            weak_keys = self.gazetteer.weak_country_keys
             names = look.who_spans  # "Syrian" in "Syrian National Army" is part of a name
             look.adjectives = [
                 m
                 for m in look.places
-                if _key(sentence.tokens, m) in weak_keys
+                if m.value.adjective  # type: ignore[attr-defined]
                 and not any(s <= m.start and m.end <= e for s, e in names)
             ]
         return look.adjectives
@@ -1110,12 +1127,15 @@ def _top(countries: dict[str, float]) -> str | None:
     return max(countries, key=lambda c: countries[c]) if countries else None
 
 
-def _lead_date(sentences: Sequence[Sentence], published: date) -> tuple[date, int]:
-    for sentence in sentences[:3]:
-        found = sentence_date(sentence.tokens, sentence.mentions, published)
-        if found is not None:
-            return found
-    return published, t.TIME_DAY
+def _date_of(sentence: Sentence, published: date) -> tuple[date, int] | None:
+    """The date a sentence gives (:func:`~sitrep.understand.dates.sentence_date`), cached once
+    the sentence has its lookups (a report has one publication date)."""
+    look = sentence.built_look
+    if look is None:
+        return sentence_date(sentence.tokens, sentence.mentions, published)
+    if look.when is None:
+        look.when = (sentence_date(sentence.tokens, sentence.mentions, published),)
+    return look.when[0]
 
 
 def _is_commentary(sentences: Sequence[Sentence]) -> bool:
@@ -1394,11 +1414,10 @@ def _after_between(
     sentence: Sentence, m: Mention, kept: Sequence[tuple[Mention, object, object]]
 ) -> bool:
     """Y in "between X and Y" / "the X-Y road": one event, at X."""
-    for between in sentence.mentions:
-        if between.kind == "loc" and between.value == "between":
-            first = next((p for p, _, _ in kept if p.start >= between.end), None)
-            if first is not None and first is not m and first.start < m.start <= first.end + 2:
-                return True
+    for between in sentence.look.betweens:
+        first = next((p for p, _, _ in kept if p.start >= between.end), None)
+        if first is not None and first is not m and first.start < m.start <= first.end + 2:
+            return True
     return False
 
 
@@ -1478,15 +1497,14 @@ def _merge_in_sentence(protos: list[ProtoEvent]) -> list[ProtoEvent]:
 
 def _same_place(a: ProtoEvent, b: ProtoEvent) -> bool:
     """Same place, or no place on one side, or one is the province of the other."""
-    if a.place is None or b.place is None:
+    at_a, at_b = a.place, b.place
+    if at_a is None or at_b is None:
         return True
-    pa, pb = a.place.place, b.place.place
+    pa, pb = at_a.place, at_b.place
     if pa is pb or pa.name == pb.name:
         return True
-    for big, small in ((a.place, b.place), (b.place, a.place)):
-        if big.precision == t.GEO_PROVINCE and _same_area(big, small):
-            return True
-    return False
+    province = t.GEO_PROVINCE in (at_a.precision, at_b.precision)
+    return province and pa.country_code == pb.country_code and pa.admin1_code == pb.admin1_code
 
 
 def _same_area(a: EventPlace, b: EventPlace) -> bool:

@@ -61,18 +61,15 @@ def _script(char: str) -> str:
 
 _SAMPLE: Final = 40  # words enough to tell the script of a text
 _OTHER_SCRIPTS: Final = {"hebrew": "he", "greek": "el", "han": "zh"}
-_SCRIPT_OF: dict[str, str] = {}
-"""First letter of a word -> its script ("digit" for a digit), filled as letters are met."""
 _FIRST: Final = itemgetter(0)
+# the first letters of the sampled words, joined, are counted per script by one search each
+# (a digit starts no word of any script: the Arabic-Indic digits are cut out of the Arabic
+# block, the ASCII digits out of the Latin one)
+_ARABIC_LETTERS: Final = re.compile("[\u0600-\u065f\u066a-\u06ef\u06fa-\u06ff\u0750-\u077f]")
+_CYRILLIC_LETTERS: Final = re.compile("[\u0400-\u04ff]")
+_LATIN_LETTERS: Final = re.compile("[\x00-\x2f\x3a-\x7f\u00c0-\u024f\u1e00-\u1eff]")
 _NOT_ARABIC: Final = re.compile("[" + "".join(sorted(_PERSIAN | _URDU | _KURDISH)) + "]")
 """Letters of Persian, Urdu or Kurdish in Arabic script: absent from nearly every Arabic text."""
-
-
-def _script_of(char: str) -> str:
-    script = _SCRIPT_OF.get(char)
-    if script is None:
-        script = _SCRIPT_OF[char] = "digit" if char.isdigit() else _script(char)
-    return script
 
 
 def detect_language(text: str, words: Sequence[str], hint: str | None = None) -> str:
@@ -81,18 +78,14 @@ def detect_language(text: str, words: Sequence[str], hint: str | None = None) ->
     The script is counted over the first words (by their first letter); ``hint`` (the
     source's declared language) breaks ties and answers when nothing else can.
     """
-    counts: dict[str, int] = {}
-    for char, n in Counter(map(_FIRST, words[:_SAMPLE])).items():
-        script = _script_of(char)
-        counts[script] = counts.get(script, 0) + n
-    arabic, cyrillic, latin = (
-        counts.get("arabic", 0),
-        counts.get("cyrillic", 0),
-        counts.get("latin", 0),
-    )
+    firsts = "".join(map(_FIRST, words[:_SAMPLE]))
+    arabic = len(_ARABIC_LETTERS.findall(firsts))
+    cyrillic = len(_CYRILLIC_LETTERS.findall(firsts))
+    latin = len(_LATIN_LETTERS.findall(firsts))
     if not arabic and not cyrillic and not latin:
+        scripts = {_script(char) for char in firsts if not char.isdigit()}
         for script, language in _OTHER_SCRIPTS.items():
-            if counts.get(script):
+            if script in scripts:
                 return language
         return hint or "und"
     if arabic >= latin and arabic >= cyrillic:
@@ -139,9 +132,9 @@ def _latin_language(words: list[str], hint: str | None) -> str:
     """The language whose function words are the most frequent among ``words`` (lower case)."""
     scores = dict.fromkeys(_FUNCTION_WORDS, 0)
     known = _WORD_LANGUAGE
-    for word in [word for word in words if word in known]:
+    for word, n in Counter([word for word in words if word in known]).items():
         for lang in known[word]:
-            scores[lang] += 1
+            scores[lang] += n
     best = max(scores.values())
     if best == 0:
         return hint if hint else ("en" if words else "und")

@@ -50,8 +50,9 @@ class PhraseIndex:
 
     ``terms`` holds (kind, value) pairs per key; ``places`` is the gazetteer's key index
     (kept as is: it is large and already built); a place mention's value is what
-    ``place_value`` makes of a key's place indices (asked once per key; a tuple by default). ``steps`` tells, in one lookup per step of
-    the scan, whether a token sequence means anything and whether a longer key continues it.
+    ``place_value`` makes of a key and its place indices (asked once per key; the indices as
+    a tuple by default). ``steps`` tells, in one lookup per step of the scan, whether a token
+    sequence means anything and whether a longer key continues it.
     """
 
     def __init__(
@@ -60,7 +61,7 @@ class PhraseIndex:
         places: Mapping[str, Sequence[int]],
         places_prefixes: Set[str],
         vocabulary: Set[str],
-        place_value: Callable[[Sequence[int]], object] = tuple,
+        place_value: Callable[[str, Sequence[int]], object] = lambda _, indices: tuple(indices),
     ) -> None:
         # per key, one (kind, value) per family: a family's first meaning of a phrase wins
         self.terms = {key: _one_per_family(values) for key, values in terms.items()}
@@ -128,7 +129,7 @@ class PhraseIndex:
             found = self.terms.get(key, ())
             indices = self.places.get(key)
             if indices:
-                found = (*found, ("place", self._place_value(indices), "place"))
+                found = (*found, ("place", self._place_value(key, indices), "place"))
             self._meanings[key] = found
         return found
 
