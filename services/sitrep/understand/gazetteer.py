@@ -23,11 +23,12 @@ when ``name`` is given). Otherwise the row is a new place; ``kind`` is one of ``
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final, NamedTuple
+
+import orjson
 
 from sitrep.records.model import Location
 from sitrep.understand.taxonomy import GEO_EXACT, GEO_PROVINCE
@@ -149,11 +150,16 @@ class Gazetteer:
         load_transliteration(data / "transliteration.tsv")
         path = data / "geonames.json"
         try:
-            document = json.loads(path.read_bytes())
+            document = orjson.loads(path.read_bytes())  # a few MB: orjson reads it in a blink
         except OSError as exc:
             raise GazetteerError(
                 f"gazetteer index {str(path)!r} cannot be read ({exc.strerror}); "
                 "build it with `python -m sitrep.understand.build_gazetteer`"
+            ) from None
+        except orjson.JSONDecodeError as exc:
+            raise GazetteerError(
+                f"gazetteer index {str(path)!r} is not valid JSON ({exc}); "
+                "rebuild it with `python -m sitrep.understand.build_gazetteer`"
             ) from None
         if document.get("fold") != fold_fingerprint():
             raise GazetteerError(
