@@ -80,6 +80,15 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"SITREP_{name}={raw!r} is not a number") from None
 
 
+def _guarantee(env: Mapping[str, str]) -> str:
+    raw = env.get("SITREP_PROCESSING_GUARANTEE", "exactly_once")
+    if raw not in {"exactly_once", "at_least_once"}:
+        raise SettingsError(
+            f"SITREP_PROCESSING_GUARANTEE={raw!r}: use exactly_once or at_least_once"
+        )
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class KafkaSecurity:
     """Client security for every Kafka client in the project (aiokafka and faust)."""
@@ -116,6 +125,7 @@ class Settings:
     sink_batch_size: int = 500
     sink_batch_seconds: float = 0.2
     cluster_window_hours: float = 72.0
+    processing_guarantee: str = "exactly_once"  # the processor: exactly_once | at_least_once
     telegram_api_id: int = 0
     telegram_api_hash: Secret = field(default_factory=lambda: Secret(""))
     telegram_session: Secret = field(default_factory=lambda: Secret(""))
@@ -178,6 +188,7 @@ class Settings:
             sink_batch_size=_int(e, "SINK_BATCH_SIZE", 500),
             sink_batch_seconds=_float(e, "SINK_BATCH_SECONDS", 0.2),
             cluster_window_hours=_float(e, "CLUSTER_WINDOW_HOURS", 72.0),
+            processing_guarantee=_guarantee(e),
             telegram_api_id=_int(e, "TELEGRAM_API_ID", 0),
             telegram_api_hash=_secret(e, "TELEGRAM_API_HASH"),
             telegram_session=_secret(e, "TELEGRAM_SESSION"),

@@ -78,7 +78,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         f"{settings.group_prefix}.processor",
         broker=";".join(f"kafka://{host.strip()}" for host in settings.kafka_bootstrap.split(",")),
         broker_credentials=faust_broker_credentials(settings),
-        processing_guarantee="at_least_once",
+        processing_guarantee=settings.processing_guarantee,
         store="memory://",
         datadir=f"{settings.data_dir}/faust",
         web_enabled=False,
@@ -218,6 +218,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.on_partitions_assigned.connect  # type: ignore[arg-type]
     def hold_new_partitions(sender: Any, assigned: Any, *, signal: Any, **_: Any) -> None:
+        """After a rebalance the tables hold what the changelog committed, which may be older
+        than what this worker had in memory (an aborted transaction, a broker restart):
+        everything derived in memory is dropped and rebuilt from the input."""
+        decoded.clear()
+        upstream_clock.clear()
+        expiry.heap.clear()
+        expiry.loaded.clear()
+        expiry.newest.clear()
         for tp in assigned:
             if tp.topic == raw_topic.get_topic_name():
                 raw_clock.hold(tp.partition)

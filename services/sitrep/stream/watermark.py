@@ -45,6 +45,10 @@ class Watermarks:
         """Stop tracking ``source`` (a partition revoked from this worker)."""
         self._inputs.pop(source, None)
 
+    def clear(self) -> None:
+        """Forget every input (after a rebalance: the clock is rebuilt from new stamps)."""
+        self._inputs.clear()
+
     def low(self) -> float | None:
         """The minimum newest event time over active inputs (over all inputs when none is
         active); ``None`` when nothing was observed yet or an active input is still unseen."""
