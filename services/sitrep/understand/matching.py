@@ -157,7 +157,9 @@ class PhraseIndex:
             step = step_of(token)
             if step is None:
                 continue
-            if step == _MEANS or i == last:  # no longer phrase can start here
+            # a longer phrase may start here; most often none does ("the", "on", "في")
+            longer = step_of(f"{token} {tokens[i + 1]}") if step != _MEANS and i < last else None
+            if longer is None:  # the token alone, if it means anything
                 if step & _MEANS:
                     meaning = meanings.get(token) or self.meaning(token)
                     if i >= covered:
