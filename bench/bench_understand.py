@@ -6,11 +6,13 @@ Reports of about 500 characters are built from the development set (``eval/dev.j
 language at a time: the items of that language are joined in turn until a text reaches 500
 characters, then cut at the last word boundary before 500. Each text is understood once to
 warm the caches a long-running worker would hold, then timed ``repeats`` times; a text's cost
-is the median of its runs, in process CPU time (other processes on a busy machine do not count).
-Figures, per language: the median and 90th percentile of those costs, in microseconds; and the
-first-run median (cold token caches). The load figures: a fresh interpreter's time to import
-the package and build :func:`~sitrep.understand.default_understander` (median of three), and
-the time to rebuild an :class:`~sitrep.understand.Understander` in a warm process.
+is the median of its runs, in process CPU time (``time.process_time``: other processes on a
+busy machine do not count) and, beside it, in wall time (``time.perf_counter``: what a caller
+waits, other processes included). Figures, per language: the median and 90th percentile of the
+CPU costs, in microseconds; the median of the wall costs; and the first-run median (cold token
+caches). The load figures: a fresh interpreter's time to import the package and build
+:func:`~sitrep.understand.default_understander` (median of three, wall and CPU), and the time
+to rebuild an :class:`~sitrep.understand.Understander` in a warm process.
 
 Writes ``bench/results/understand.json``; the target is a median of 150 µs or less.
 """
@@ -39,9 +41,9 @@ from sitrep.understand.evaluate import context_of, load_items  # noqa: E402
 TARGET_US = 150.0
 TEXT_CHARS = 500
 LOAD_PROBE = (
-    "import time; t = time.perf_counter(); "
+    "import time; t, c = time.perf_counter(), time.process_time(); "
     "from sitrep.understand import default_understander; default_understander(); "
-    "print(time.perf_counter() - t)"
+    "print(time.perf_counter() - t, time.process_time() - c)"
 )
 
 
@@ -63,33 +65,39 @@ def texts_of(items: list[dict[str, Any]], language: str, count: int) -> list[Rep
 
 def cost_us(
     understander: Understander, contexts: list[ReportContext], repeats: int
-) -> tuple[list[float], list[float]]:
-    """(first-run cost, median cost) of each context, in microseconds of process CPU time."""
+) -> tuple[list[float], list[float], list[float]]:
+    """(first-run cost, median cost, median wall cost) of each context, in microseconds of
+    process CPU time (the wall cost in microseconds of wall time)."""
     first: list[float] = []
     for ctx in contexts:
         began = time.process_time()
         understander.understand(ctx)
         first.append((time.process_time() - began) * 1e6)
     costs: list[float] = []
+    walls: list[float] = []
     for ctx in contexts:
-        runs = []
+        runs, wall_runs = [], []
         for _ in range(repeats):
-            began = time.process_time()
+            began, wall = time.process_time(), time.perf_counter()
             understander.understand(ctx)
+            wall_runs.append((time.perf_counter() - wall) * 1e6)
             runs.append((time.process_time() - began) * 1e6)
         costs.append(statistics.median(runs))
-    return first, costs
+        walls.append(statistics.median(wall_runs))
+    return first, costs, walls
 
 
-def cold_load_seconds(runs: int) -> float:
-    """Median wall time of a fresh interpreter importing and building the understander."""
-    times = []
+def cold_load_seconds(runs: int) -> tuple[float, float]:
+    """Median (wall, CPU) time of a fresh interpreter importing and building the understander."""
+    walls, cpus = [], []
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, check=True, cwd=ROOT
         )
-        times.append(float(out.stdout.strip()))
-    return statistics.median(times)
+        wall, cpu = out.stdout.split()
+        walls.append(float(wall))
+        cpus.append(float(cpu))
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         args.quick,
         {"text_chars": TEXT_CHARS, "texts_per_language": count, "repeats": repeats},
     )
-    result.add("load_cold_s", cold_load_seconds(load_runs), "s")
+    load_wall, load_cpu = cold_load_seconds(load_runs)
+    result.add("load_cold_s", load_wall, "s")
+    result.add("load_cold_cpu_s", load_cpu, "s")
     began = time.perf_counter()
     Understander.load()
     result.add("load_warm_rebuild_s", time.perf_counter() - began, "s")
@@ -114,9 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         if not contexts:
             result.note(f"no {language} items in {args.dev}")
             continue
-        first, costs = cost_us(understander, contexts, repeats)
+        first, costs, walls = cost_us(understander, contexts, repeats)
         result.add(f"{language}_median_us", statistics.median(costs), "µs")
         result.add(f"{language}_p90_us", percentile(costs, 90), "µs")
+        result.add(f"{language}_median_wall_us", statistics.median(walls), "µs")
         result.add(f"{language}_first_run_median_us", statistics.median(first), "µs")
         chars = statistics.mean(len(ctx.text) for ctx in contexts)
         result.add(f"{language}_text_chars", chars, "chars")
