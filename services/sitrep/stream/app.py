@@ -152,7 +152,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     # event time of this worker's raw partitions, and of the workers that feed the candidates
     # topic; an input silent for 15 s stops holding expiry back
     raw_clock = Watermarks(idle_after=15.0)
-    upstream_clock = Watermarks(idle_after=15.0)
+    # per candidates partition: the stamps of each upstream worker seen on that partition (a
+    # partition with a backlog must not be expired by the clock of a partition ahead of it)
+    upstream_clocks: dict[int, Watermarks] = {}
 
     async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
         message = event.message
@@ -222,7 +224,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         than what this worker had in memory (an aborted transaction, a broker restart):
         everything derived in memory is dropped and rebuilt from the input."""
         decoded.clear()
-        upstream_clock.clear()
+        upstream_clocks.clear()
         expiry.heap.clear()
         expiry.loaded.clear()
         expiry.newest.clear()
@@ -331,17 +333,18 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
     def stream_clock(message: Any) -> datetime | None:
-        """The event-time clock for expiry: the low watermark over the upstream workers'
-        stamps (see :mod:`sitrep.stream.watermark`); ``None`` (expire nothing) while a
-        worker's raw partitions have not all been seen yet."""
+        """The event-time clock for expiry on this message's partition: the low watermark over
+        the upstream workers' stamps seen on it (see :mod:`sitrep.stream.watermark`); ``None``
+        (expire nothing) while a worker's raw partitions have not all been seen yet."""
+        clock = upstream_clocks.setdefault(message.partition, Watermarks(idle_after=15.0))
         headers = dict(message.headers or ())
         worker = headers.get(WORKER_HEADER, b"?")
         stamp = headers.get(WATERMARK_HEADER)
         if stamp is None:
-            upstream_clock.hold(worker)
+            clock.hold(worker)
         else:
-            upstream_clock.observe(worker, float(stamp))
-        low = upstream_clock.low()
+            clock.observe(worker, float(stamp))
+        low = clock.low()
         return None if low is None else datetime.fromtimestamp(low, UTC)
 
     @app.agent(candidates_topic, name="cluster")
