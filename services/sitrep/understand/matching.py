@@ -109,16 +109,14 @@ class PhraseIndex:
     def fold_tokens(self, raw: Iterable[str]) -> list[str]:
         """Fold and resolve a sentence's raw tokens (cached per raw token)."""
         known = self._folded
-        get = known.get
-        out: list[str] = []
-        for token in raw:
-            found = get(token)
-            if found is None:
-                if len(known) > _RESOLVE_CACHE_LIMIT:
-                    known.clear()
-                found = known[token] = self.resolve(fold(token))
-            out.append(found)
-        return out
+        out = list(map(known.get, raw))
+        if not all(out):  # a token met for the first time (a warm worker knows most)
+            if len(known) > _RESOLVE_CACHE_LIMIT:
+                known.clear()
+            for n, token in enumerate(raw):
+                if out[n] is None:
+                    out[n] = known[token] = self.resolve(fold(token))
+        return out  # type: ignore[return-value]
 
     # -- phrases -----------------------------------------------------------------------------
 
@@ -153,10 +151,10 @@ class PhraseIndex:
         covered = 0
         crossed = False  # two names of actors overlap
         last = len(tokens) - 1
-        for i, token in enumerate(tokens):
-            step = step_of(token)
+        for i, step in enumerate(map(step_of, tokens)):
             if step is None:
                 continue
+            token = tokens[i]
             # a longer phrase may start here; most often none does ("the", "on", "في")
             longer = step_of(f"{token} {tokens[i + 1]}") if step != _MEANS and i < last else None
             if longer is None:  # the token alone, if it means anything
@@ -169,15 +167,16 @@ class PhraseIndex:
                         crossed |= _keep(append, reach, i, i + 1, meaning, families=None)
                 continue
             hits: list[tuple[int, str]] = [(i + 1, token)] if step & _MEANS else []
-            key, end = token, i + 1
-            while step & _LONGER and end <= last:
-                key = f"{key} {tokens[end]}"
-                step = step_of(key)
-                if step is None:
-                    break
-                end += 1
-                if step & _MEANS:
+            key, end = f"{token} {tokens[i + 1]}", i + 2
+            further: int | None = longer  # the two-token phrase, then each longer one
+            while further is not None:
+                if further & _MEANS:
                     hits.append((end, key))
+                if not further & _LONGER or end > last:
+                    break
+                key = f"{key} {tokens[end]}"
+                further = step_of(key)
+                end += 1
             if not hits:
                 continue
             families: set[str] | None = set() if len(hits) > 1 else None
