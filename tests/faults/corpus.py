@@ -1,8 +1,8 @@
 """Uniquely numbered raw items whose events are known in advance, for the fault suite.
 
 Item ``i`` belongs to group ``i // REPORTS_PER_GROUP``; the members of a group report one event
-(same type, town and day) from different sources in different words; groups differ by town or
-by at least :data:`DAYS_APART` days, so no two groups can merge. The fault suite checks the
+(same type, town and day) from different sources in different words; groups differ by
+governorate or by at least :data:`DAYS_APART` days, so no two groups can merge. The fault suite checks the
 database against these groups: every item one report, every group one event.
 """
 
@@ -20,11 +20,11 @@ from sitrep.records.times import to_iso
 REPORTS_PER_GROUP = 4
 DAYS_APART = 6
 TOWNS = (
-    "Saraqib", "Rastan", "Talbiseh", "Maarat al-Numan", "Khan Shaykhun", "Morek", "Atarib",
-    "Sarmada", "Jisr al-Shughur", "Ariha", "Salqin", "Harem", "Manbij", "Al-Bab", "Azaz",
-    "Jarabulus", "Tal Rifaat", "Suran", "Latamneh", "Kafr Zita", "Mhardeh", "Salamiyah",
-    "Qusayr", "Palmyra", "Busra al-Sham", "Nawa", "Inkhil", "Sanamayn", "Douma", "Qamishli",
+    "Saraqib", "Rastan", "Suran", "Manbij", "Douma", "Busra al-Sham", "Qamishli", "Tabqa",
+    "Mayadin", "Jableh", "Banias", "Shahba",
 )  # fmt: skip
+"""One town per governorate: on any day, no two groups of the corpus are near each other, so
+which events are one is not a matter of judgment (near-misses are the dev set's job)."""
 TEMPLATES = (
     (
         "Government warplanes carried out air strikes on {town} on {day}, residents said.",
@@ -82,7 +82,7 @@ class Group:
 def group(number: int) -> Group:
     town_index = number % len(TOWNS)
     round_ = number // len(TOWNS)
-    kind = (number // 7) % len(TEMPLATES)
+    kind = (town_index + round_) % len(TEMPLATES)
     return Group(number, TOWNS[town_index], BASE + timedelta(days=round_ * DAYS_APART), kind)
 
 

@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 
 from sitrep.ops.settings import Secret, Settings
 from sitrep.records import decode_event, encode
 from tests.faults.corpus import expected_groups, items
-from tests.kafkaserver import PrivateKafka
+from tests.kafkaserver import PrivateKafka, free_port_block
 from tests.pgserver import PrivatePostgres
 from tests.services import ServiceProcess, drain, produce_lines, read_topic
 
@@ -38,14 +39,36 @@ DEADLINE_SECONDS = 900
 
 
 class Supervisor:
-    """Keeps one process per command running: restarts it when it died (counts restarts)."""
+    """Keeps one process per command running, as Kubernetes would: restarts a process that
+    died, and kills and restarts one whose ``/livez`` has failed (no progress while it had
+    work) — the liveness probe of the Helm chart. Counts restarts."""
+
+    LIVENESS_SECONDS = 30.0
 
     def __init__(self, settings: Settings, log_dir: Path, *commands: str) -> None:
         self.settings = settings
         self.log_dir = log_dir
-        self.procs = {c: ServiceProcess(settings, c, log_dir=log_dir).start() for c in commands}
+        self.ports = {c: free_port_block(1) + n for n, c in enumerate(commands)}
+        self.procs = {c: self._start(c) for c in commands}
         self.restarts: dict[str, int] = defaultdict(int)
+        self.wedged: dict[str, int] = defaultdict(int)
         self.logs: list[ServiceProcess] = list(self.procs.values())
+
+    def _start(self, command: str) -> ServiceProcess:
+        return ServiceProcess(
+            self.settings,
+            command,
+            log_dir=self.log_dir,
+            SITREP_OPS_PORT=str(self.ports[command]),
+            SITREP_LIVENESS_SECONDS=str(self.LIVENESS_SECONDS),
+        ).start()
+
+    def _live(self, command: str) -> bool:
+        try:
+            answer = httpx.get(f"http://127.0.0.1:{self.ports[command]}/livez", timeout=2.0)
+        except httpx.HTTPError:
+            return True  # not listening yet (starting) or gone (revive() sees that)
+        return answer.status_code == 200
 
     def kill(self, command: str) -> None:
         self.procs[command].kill()
@@ -53,9 +76,12 @@ class Supervisor:
 
     def revive(self) -> None:
         for command, proc in self.procs.items():
+            if proc.alive() and not self._live(command):
+                self.wedged[command] += 1
+                proc.kill()
             if not proc.alive():
                 self.restarts[command] += 1
-                fresh = ServiceProcess(self.settings, command, log_dir=self.log_dir).start()
+                fresh = self._start(command)
                 self.procs[command] = fresh
                 self.logs.append(fresh)
 
@@ -129,6 +155,7 @@ def faulted_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             except AssertionError:
                 if time.monotonic() > deadline:
                     raise AssertionError(f"pipeline never drained\n{sup.tail()}") from None
+        print(f"fault suite: drained; restarts {dict(sup.restarts)}, wedged {dict(sup.wedged)}")
         yield {
             "settings": settings,
             "url": pg.url,

@@ -115,13 +115,15 @@ class OpsServer:
         stage: Stage,
         checks: Mapping[str, Check] | None = None,
         *,
-        liveness_seconds: float = 120.0,
+        liveness_seconds: float | None = None,
         check_timeout: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.stage: Stage = stage
-        self.liveness_seconds = liveness_seconds
+        self.liveness_seconds = (
+            settings.liveness_seconds if liveness_seconds is None else liveness_seconds
+        )
         self.check_timeout = check_timeout
         self._checks: dict[str, Check] = dict(checks or {})
         self._clock = clock

@@ -118,6 +118,7 @@ class Settings:
     log_format: str = "json"
     ops_host: str = "127.0.0.1"
     ops_port: int = 0  # /metrics, /livez, /readyz; 0 = off (tests), set per service in deploys
+    liveness_seconds: float = 120.0  # /livez fails when the stage made no progress for this long
     web_port: int = 6066  # faust's own web server (bound to 127.0.0.1)
     dlq_window: int = 200  # circuit breaker: look at the last N inputs ...
     dlq_max_ratio: float = 0.8  # ... and stop when more than this share was dead-lettered
@@ -181,6 +182,7 @@ class Settings:
             log_format=log_format,
             ops_host=e.get("SITREP_OPS_HOST", "127.0.0.1"),
             ops_port=_int(e, "OPS_PORT", 0),
+            liveness_seconds=_float(e, "LIVENESS_SECONDS", 120.0),
             web_port=_int(e, "WEB_PORT", 6066),
             dlq_window=_int(e, "DLQ_WINDOW", 200),
             dlq_max_ratio=_float(e, "DLQ_MAX_RATIO", 0.8),
