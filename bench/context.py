@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -124,6 +125,10 @@ def _drop_postgres_database(base_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 @contextmanager
 def bench_run(name: str, *, partitions: int = 4, database: bool = False) -> Iterator[BenchRun]:
     """A fresh world for benchmark ``name`` (see the module docstring).
@@ -153,10 +158,13 @@ def bench_run(name: str, *, partitions: int = 4, database: bool = False) -> Iter
         kind = "postgres"
     run = BenchRun(name, settings, workdir, kind)
     failed = True
+    # a benchmark stopped with SIGTERM (run_all's timeout) still stops its services on the way out
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         yield run
         failed = False
     finally:
+        signal.signal(signal.SIGTERM, previous)
         for service in run.services:
             service.stop()
         try:

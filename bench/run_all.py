@@ -197,7 +197,8 @@ def run_one(benchmark: Benchmark, options: Options) -> Outcome:
         return Outcome(benchmark, "missing", 0.0, f"{argv[1]} does not exist (yet)")
     timeout = benchmark.timeout if not options.quick else min(benchmark.timeout, 300)
     timeout *= max(1.0, options.scale)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), str(REPO))))
+    env = {**os.environ, "PYTHONPATH": path}
     print(f"== {benchmark.name}: {' '.join(argv[1:])}", flush=True)
     started = time.monotonic()
     result_path = benchmark.result_path(options)
