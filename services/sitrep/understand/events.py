@@ -4,7 +4,10 @@ For each sentence (the title first):
 
 1. **cues** — event cues that are negated ("did not"), future, conditional or threatened
    ("will", "if", "يهدد"), asked about ("?"), called for ("urged a ceasefire"), historical or
-   background ("in 2016", "a day after rebels took", "to celebrate the fall of") are dropped;
+   background ("a day after rebels took", "to celebrate the fall of") are dropped; a past year
+   ("in 2016") drops the whole sentence, or only the cues beside it when the sentence is dated
+   today ("entered Aleppo on Friday for the first time since 2016"); a capture of a count of
+   people ("captured five") takes prisoners, no territory;
 2. **primary and secondary cues** — a cue that names an event by itself (captured, air strike,
    protest, arrested...) is primary; a cue that only adds to one (killed, wounded, pulled back,
    advance, "struck") is secondary, and so is a cue the sentence's context absorbs (the
@@ -20,7 +23,8 @@ For each sentence (the title first):
    one (or, without any, make an event of their own). The merged cues decide the ACLED
    sub-event type by precedence; a territory change is a government regaining territory when
    its agent is the state force of the country, a non-violent transfer when there was no
-   fighting ("withdrew", "handed over").
+   fighting ("withdrew", "handed over"). The side driven off ("pushed back insurgents") is
+   no agent.
 
 Across sentences an event made only of secondary cues, or of the same type at the same place,
 joins the earlier event; an armed clash at the place of a territory change joins it. An event
@@ -49,7 +53,7 @@ from sitrep.understand.claims import Attribution, attribution, source_claim
 from sitrep.understand.dates import local_date, sentence_date
 from sitrep.understand.gazetteer import Gazetteer, Place
 from sitrep.understand.matching import Mention
-from sitrep.understand.text import fold_phrase, join_key
+from sitrep.understand.text import fold, fold_phrase, join_key
 
 TERRITORY: Final = frozenset({"capture", "recapture", "enter", "fall", "handover"})
 FIGHTING: Final = frozenset({"clash", "ambush"})
@@ -124,6 +128,14 @@ _OBJECT_MARKERS: Final = frozenset(
      "против", "проти", "contre", "avec", "sur"}
 )  # fmt: skip
 _AGENT_MARKERS: Final = frozenset({"by", "قبل", "силами", "par"})
+_REPELLING: Final = frozenset(
+    fold(word)
+    for word in (
+        "back", "repelled", "repelling", "repulsed", "repulsing", "expelled", "expelling",
+        "routed", "ousted", "ousting", "defeated", "دحر", "دحرت", "طرد", "طردت",
+    )
+)  # fmt: skip
+"""Words right before an actor that make it the side driven off ("pushed back insurgents")."""
 
 
 @dataclass(slots=True)
@@ -1167,7 +1179,8 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
         return []
     mods = look.mods
     if mods:
-        if any(m.value == "history" for m in mods):
+        history = [m for m in mods if m.value == "history"]
+        if history and not (look.dated and all(_is_year_phrase(sentence, m) for m in history)):
             return []
         if look.denials:  # "لا صحة لـ..." denies the event it names: no negation
             denials = look.denials
@@ -1175,7 +1188,11 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     years = [at for at, value in look.years if 1950 <= value < year]
     future_arabic = look.future_arabic
     if not mods and not years and not future_arabic:
-        return [m for m in cues if m.value != "noise"]
+        return [
+            m
+            for m in cues
+            if m.value != "noise" and not (m.value == "capture" and _takes_prisoners(sentence, m))
+        ]
     calls = [m for m in mods if m.value in ("call", "threat")]
     out: list[Mention] = []
     for m in cues:
@@ -1188,10 +1205,13 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
                 (mod.value == "neg" and 0 <= gap < _NEG_WINDOW)
                 or (mod.value == "future" and 0 <= gap < _FUTURE_WINDOW)
                 or (mod.value in ("background", "flee") and 0 <= gap < _BACKGROUND_WINDOW)
+                or (mod.value == "history" and -_BACKGROUND_WINDOW < gap < _BACKGROUND_WINDOW)
             ):
                 blocked = True
                 break
         if blocked or any(0 < m.start - y <= 2 or 0 < y - m.start <= 1 for y in years):
+            continue
+        if m.value == "capture" and _takes_prisoners(sentence, m):
             continue
         if any(0 <= m.start - f < _FUTURE_WINDOW for f in future_arabic):
             continue
@@ -1204,6 +1224,34 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
             continue  # "urged a ceasefire", "called for a protest on Friday"
         out.append(m)
     return out
+
+
+def _is_year_phrase(sentence: Sentence, mod: Mention) -> bool:
+    """A history marker that is only a past year ("in 2020", "since 2016", "عام 2016")."""
+    return any(
+        len(token) == 4 and token.isdecimal() for token in sentence.tokens[mod.start : mod.end]
+    )
+
+
+def _takes_prisoners(sentence: Sentence, cue: Mention) -> bool:
+    """A capture cue whose object is a count of people ("captured five", "أسر 5 آخرين"), not
+    a place: prisoners taken in a fight, no territory changing hands ("captured five villages"
+    stays a capture)."""
+    tokens = sentence.tokens
+    at = cue.end
+    if at >= len(tokens):
+        return False
+    width = 0
+    if tokens[at].isdecimal():
+        width = 1
+    else:
+        for m in sentence.mentions:
+            if m.start == at and m.kind in ("num", "vague"):
+                width = max(width, m.end - m.start)
+    if not width:
+        return False
+    after = at + width
+    return not any(m.start == after and m.kind in ("loc", "place") for m in sentence.mentions)
 
 
 def _is_month_name(sentence: Sentence, m: Mention) -> bool:
@@ -1586,10 +1634,11 @@ def _is_object(sentence: Sentence, m: Mention) -> bool:
     """An actor named as the target or the other side ("from the army", "ضد قسد")."""
     if m.start == 0:
         return False
-    before = sentence.tokens[m.start - 1]
-    if before in _OBJECT_MARKERS:
+    tokens = sentence.tokens
+    before = tokens[m.start - 1]
+    if before in _OBJECT_MARKERS or before in _REPELLING:
         return True
-    return m.start > 1 and before == "the" and sentence.tokens[m.start - 2] in _OBJECT_MARKERS
+    return m.start > 1 and before == "the" and tokens[m.start - 2] in _OBJECT_MARKERS | _REPELLING
 
 
 def _sub_event_type(signals: set[str], sentence: Sentence) -> str:

@@ -201,3 +201,29 @@ def test_a_crowd_gathering_or_demanding_is_a_peaceful_protest(text: str) -> None
 def test_a_month_name_is_neither_a_march_nor_a_may() -> None:
     assert only("Rebels captured Saraqib on 3 March.").event_type == t.BATTLES
     assert only("On 5 May, shelling hit Idlib, killing two.").sub_event_type == t.SHELLING
+
+
+def test_a_past_year_in_a_sentence_dated_today_drops_only_the_cues_beside_it() -> None:
+    assert events("Rebels took control of Saraqib in 2020.") == ()
+    entered = only("Rebel fighters entered Homs on Sunday for the first time since 2011.")
+    assert entered.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+    seized = only(
+        "Residents said on Monday that rebels had seized Saraqib, a town the army recaptured in 2020."
+    )
+    assert seized.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+
+
+def test_capturing_a_count_of_people_takes_prisoners_not_territory() -> None:
+    prisoners = only(
+        "Insurgents said they killed 7 soldiers and captured three in an ambush near Saraqib."
+    )
+    assert prisoners.sub_event_type == t.ARMED_CLASH
+    villages = only("Insurgents captured three villages near Saraqib.")
+    assert villages.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+
+
+def test_the_side_driven_back_is_not_the_agent_of_a_recapture() -> None:
+    event = only(
+        "The army said on Monday it had beaten back the rebels near Morek and retaken two villages."
+    )
+    assert event.sub_event_type == t.GOVERNMENT_REGAINS_TERRITORY
