@@ -330,10 +330,13 @@ CUES: Final[dict[str, str]] = {
     ),
     "intercept": (
         "intercepted|intercept|interception|shot down|downed|shoots down|"
-        "destroyed in the air|jammed|lost in location|"
+        "destroyed in the air|jammed|lost in location|air defences destroyed|"
+        "air defenses destroyed|air defence destroyed|air defense destroyed|"
+        "air defence systems destroyed|air defense systems destroyed|"
+        "air defence units destroyed|air defense units destroyed|"
         "اعترضت|اعتراض|اسقاط|إسقاط|أسقطت|أسقط|تسقط|يسقط|تصدت الدفاعات|تصدت الدفاعات الجوية|"
         "сбиты|сбит|сбили|перехвачены|перехвачен|перехватили|уничтожены в воздухе|"
-        "перехвачены и уничтожены|подавлены РЭБ|"
+        "перехвачены и уничтожены|подавлены РЭБ|ПВО уничтожили|средствами ПВО уничтожены|"
         "збито|збили|знищено в повітрі|перехоплено|локаційно втрачені|"
         "intercepté|interceptés"
     ),

@@ -227,3 +227,10 @@ def test_the_side_driven_back_is_not_the_agent_of_a_recapture() -> None:
         "The army said on Monday it had beaten back the rebels near Morek and retaken two villages."
     )
     assert event.sub_event_type == t.GOVERNMENT_REGAINS_TERRITORY
+
+
+def test_drones_destroyed_by_air_defences_are_an_interception_not_a_strike() -> None:
+    event = only("Air defence systems destroyed 14 drones over the Belgorod region overnight.")
+    assert event.sub_event_type == t.DISRUPTED_WEAPONS_USE
+    strike = only("Ukrainian drones destroyed an oil depot in the Bryansk region.")
+    assert strike.sub_event_type == t.AIR_DRONE_STRIKE
