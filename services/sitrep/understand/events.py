@@ -600,6 +600,7 @@ class Reader:
                     admin_context.add((best.country_code, best.admin1_code))
         # 3. each remaining mention as an event place
         town_ends = {m.end for m, _, _ in kept if m.value.towns}  # type: ignore[attr-defined]
+        town_starts = [m.start for m, _, _ in kept if m.value.towns]  # type: ignore[attr-defined]
         starts = {m.start for m, _, _ in kept}
         kinds_at = look.kinds_at
         out: list[EventPlace] = []
@@ -638,7 +639,14 @@ class Reader:
                 if region is not None:
                     place = region
                 precision = t.GEO_PROVINCE
-            elif "near" in before or "near" in after or place.kind == "region":
+            elif (
+                "near" in before
+                or place.kind == "region"
+                or (
+                    "near" in after
+                    and not any(look.role_before(at, "near") == end for at in town_starts)
+                )
+            ):  # "Qamhana north of Hama": "north of" locates the town itself, precision 1
                 precision = t.GEO_NEAR
             out.append(EventPlace(place, precision, start, end, "toward" in before))
         return _drop_containers(out) if len(out) > 1 else out

@@ -234,3 +234,11 @@ def test_drones_destroyed_by_air_defences_are_an_interception_not_a_strike() -> 
     assert event.sub_event_type == t.DISRUPTED_WEAPONS_USE
     strike = only("Ukrainian drones destroyed an oil depot in the Bryansk region.")
     assert strike.sub_event_type == t.AIR_DRONE_STRIKE
+
+
+def test_a_town_located_by_a_direction_from_a_city_is_exact_and_its_front_is_near() -> None:
+    town = only("Government forces retook the village of Morek north of Hama on Monday.")
+    assert town.location is not None and town.location.name == "Morek"
+    assert town.location.geo_precision == 1
+    front = only("Heavy clashes raged on the Morek front on Monday.")
+    assert front.location is not None and front.location.geo_precision == 2
