@@ -196,9 +196,27 @@ def test_clash_reported_only_for_the_governorate_does_not_join_a_capture() -> No
     capture = candidate("a", kind=CAPTURE, location=SARAQIB, actors=(HTS, ARMY))
     clash = candidate("b", kind=CLASH, location=IDLIB_GOVERNORATE, actors=())
 
-    score = _score(capture, clash)
+    assert _score(capture, clash) is None
 
-    assert score is not None and score < MERGE_THRESHOLD
+
+def test_different_sub_event_types_merge_in_one_town_not_at_the_governorate() -> None:
+    capture = candidate("a", kind=CAPTURE, location=BINNISH, actors=(HTS, ARMY))
+    clash_governorate = candidate("c", kind=CLASH, location=IDLIB_GOVERNORATE, actors=(ARMY,))
+    clash_in_town = candidate("d", kind=CLASH, location=BINNISH, actors=(ARMY,))
+
+    assert _score(capture, clash_governorate) is None
+    assert (_score(capture, clash_in_town) or 0.0) >= MERGE_THRESHOLD
+
+
+def test_near_another_town_only_the_same_sub_event_type_merges() -> None:
+    near = replace(SARAQIB_COUNTRYSIDE, latitude=35.93, longitude=36.75)
+    shelling = candidate("a", kind=SHELLING, location=BINNISH, actors=(ARMY,))
+    nearby = candidate("b", kind=SHELLING, location=near, actors=(ARMY,))
+    clash = candidate("c", kind=CLASH, location=near, actors=(ARMY,))
+
+    assert distance_km(BINNISH, near) <= 10
+    assert (_score(shelling, nearby) or 0.0) >= MERGE_THRESHOLD
+    assert _score(candidate("d", kind=CAPTURE, location=BINNISH, actors=(ARMY,)), clash) is None
 
 
 def test_match_reports_distance_time_gap_and_shared_actors() -> None:
