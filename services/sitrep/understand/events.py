@@ -136,6 +136,18 @@ _REPELLING: Final = frozenset(
     )
 )  # fmt: skip
 """Words right before an actor that make it the side driven off ("pushed back insurgents")."""
+_WEAPONS: Final = frozenset(
+    fold(word)
+    for word in (
+        "weapons", "weapon", "arms", "heavy", "سلاح", "اسلحه", "أسلحة", "الأسلحة", "السلاح",
+        "оружие", "зброю", "armes",
+    )
+)  # fmt: skip
+"""Words that make a handover one of weapons, not of territory."""
+_UNDER_A_DEAL: Final = frozenset(
+    fold(word) for word in ("under", "per", "بموجب", "وفق", "وفقا", "حسب", "согласно", "згідно")
+)
+"""Words before a deal that make it the frame of another event ("under the ceasefire deal")."""
 
 
 @dataclass(slots=True)
@@ -1196,11 +1208,7 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
     years = [at for at, value in look.years if 1950 <= value < year]
     future_arabic = look.future_arabic
     if not mods and not years and not future_arabic:
-        return [
-            m
-            for m in cues
-            if m.value != "noise" and not (m.value == "capture" and _takes_prisoners(sentence, m))
-        ]
+        return [m for m in cues if m.value != "noise" and not _beside_the_event(sentence, m)]
     calls = [m for m in mods if m.value in ("call", "threat")]
     out: list[Mention] = []
     for m in cues:
@@ -1219,7 +1227,7 @@ def _live_cues(sentence: Sentence, year: int) -> list[Mention]:
                 break
         if blocked or any(0 < m.start - y <= 2 or 0 < y - m.start <= 1 for y in years):
             continue
-        if m.value == "capture" and _takes_prisoners(sentence, m):
+        if _beside_the_event(sentence, m):
             continue
         if any(0 <= m.start - f < _FUTURE_WINDOW for f in future_arabic):
             continue
@@ -1239,6 +1247,24 @@ def _is_year_phrase(sentence: Sentence, mod: Mention) -> bool:
     return any(
         len(token) == 4 and token.isdecimal() for token in sentence.tokens[mod.start : mod.end]
     )
+
+
+def _beside_the_event(sentence: Sentence, cue: Mention) -> bool:
+    """A cue whose words name something else than its event: prisoners taken in a fight
+    (:func:`_takes_prisoners`), weapons handed over ("تسليم السلاح الثقيل", "handed over their
+    weapons": a term of a deal, no territory), or the deal a move is made under ("pulled out
+    under the ceasefire deal", "بموجب الاتفاق": the move is the event, the deal is older)."""
+    value = cue.value
+    if value == "capture":
+        return _takes_prisoners(sentence, cue)
+    tokens = sentence.tokens
+    if value == "handover":
+        after = [tok for tok in tokens[cue.end : cue.end + 3] if tok not in _OBJECT_STARTS]
+        return bool(after) and after[0] in _WEAPONS
+    if value == "agreement":
+        before = tokens[max(0, cue.start - 3) : cue.start]
+        return any(tok in _UNDER_A_DEAL for tok in before)
+    return False
 
 
 def _takes_prisoners(sentence: Sentence, cue: Mention) -> bool:

@@ -242,3 +242,21 @@ def test_a_town_located_by_a_direction_from_a_city_is_exact_and_its_front_is_nea
     assert town.location.geo_precision == 1
     front = only("Heavy clashes raged on the Morek front on Monday.")
     assert front.location is not None and front.location.geo_precision == 2
+
+
+def test_handing_over_weapons_under_a_deal_is_the_agreement_not_a_transfer() -> None:
+    assert events("Fighters in Tafas handed over their weapons to the army.") == ()
+    town = only("Rebels handed over Tafas to the army without a fight.")
+    assert town.sub_event_type == t.NON_VIOLENT_TRANSFER
+    deal = only("فصائل طفس توقع اتفاقاً مع النظام يقضي بتسليم السلاح الثقيل")
+    assert deal.sub_event_type == t.AGREEMENT
+
+
+def test_a_move_made_under_a_deal_is_the_move_not_the_deal() -> None:
+    event = only(
+        "Israeli forces withdrew from the town of Bint Jbeil on Friday under the ceasefire deal."
+    )
+    assert event.sub_event_type == t.NON_VIOLENT_TRANSFER
+    assert only("The army and local elders reached a deal in Tafas on Monday.").sub_event_type == (
+        t.AGREEMENT
+    )
