@@ -595,8 +595,10 @@ class Reader:
                 and not first.isupper()
             ):
                 continue  # Latin and Cyrillic names are capitalized; Arabic has no case
-            if (start, end) in who_spans:
-                continue
+            if (start, end) in who_spans or (
+                any(s < start and end <= e for s, e in who_spans) and tokens[start - 1] not in _IN
+            ):  # "Hayat Tahrir al-Sham": al-Sham (Damascus) only names the group
+                continue  # ("الفصائل المحلية في السويداء" places the group: kept)
             before: AbstractSet[str] = before_roles.get(start) or _NO_ROLES
             if m.value.common_word and "province" not in before and "settlement" not in before:  # type: ignore[attr-defined]
                 continue
@@ -1251,7 +1253,8 @@ def _is_year_phrase(sentence: Sentence, mod: Mention) -> bool:
 
 def _beside_the_event(sentence: Sentence, cue: Mention) -> bool:
     """A cue whose words name something else than its event: prisoners taken in a fight
-    (:func:`_takes_prisoners`), weapons handed over ("تسليم السلاح الثقيل", "handed over their
+    (:func:`_takes_prisoners`), a weapons store a strike hits ("غارة تستهدف مستودعات أسلحة": no
+    seizure), weapons handed over ("تسليم السلاح الثقيل", "handed over their
     weapons": a term of a deal, no territory), or the deal a move is made under ("pulled out
     under the ceasefire deal", "بموجب الاتفاق": the move is the event, the deal is older)."""
     value = cue.value
@@ -1261,6 +1264,8 @@ def _beside_the_event(sentence: Sentence, cue: Mention) -> bool:
     if value == "handover":
         after = [tok for tok in tokens[cue.end : cue.end + 3] if tok not in _OBJECT_STARTS]
         return bool(after) and after[0] in _WEAPONS
+    if value == "defuse":  # "غارة تستهدف مستودعات أسلحة": the depot is the strike's target
+        return any(c.value in REMOTE and c.start < cue.start for c in sentence.look.cues)
     if value == "agreement":
         before = tokens[max(0, cue.start - 3) : cue.start]
         return any(tok in _UNDER_A_DEAL for tok in before)

@@ -142,6 +142,7 @@ CUES: Final[dict[str, str]] = {
         "warplanes|warplane|fighter jets|jets|aircraft|helicopter|helicopters|helicopter gunships|"
         "barrel bomb|barrel bombs|bombed|bombing|bombings|bombarded|bombardment|"
         "guided bomb|guided bombs|glide bomb|glide bombs|aerial bomb|aerial bombs|precision strikes|"
+        "strikes hit|strike hit|strikes targeted|strike targeted|strikes struck|strike struck|"
         "غارة|غارات|غارة جوية|غارات جوية|قصف جوي|القصف الجوي|الطيران الحربي|طيران حربي|"
         "الطائرات الحربية|طائرات حربية|المقاتلات|مقاتلات|مروحي|مروحية|مروحيات|براميل متفجرة|"
         "برميل متفجر|البراميل|الطيران|طيران|الطائرات|طائرات|قصفت الطائرات|شن غارات|شنت غارات|"

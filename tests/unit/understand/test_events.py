@@ -260,3 +260,25 @@ def test_a_move_made_under_a_deal_is_the_move_not_the_deal() -> None:
     assert only("The army and local elders reached a deal in Tafas on Monday.").sub_event_type == (
         t.AGREEMENT
     )
+
+
+def test_a_place_word_inside_a_group_name_is_not_a_place() -> None:
+    event = only(
+        "Fighters of Hayat Tahrir al-Sham clashed with government forces in Saraqib on Sunday."
+    )
+    assert event.location is not None and event.location.name == "Saraqib"
+    assert (
+        events("Fighters of Hayat Tahrir al-Sham clashed with government forces on Sunday.") == ()
+    )
+
+
+def test_a_weapons_store_a_strike_hits_is_its_target_not_a_seizure() -> None:
+    strike = only("غارة تستهدف مستودعات أسلحة في بلدة سرمين")
+    assert strike.sub_event_type == t.AIR_DRONE_STRIKE
+    seizure = only("ضبط مستودع أسلحة في بلدة سرمين")
+    assert seizure.sub_event_type == t.DISRUPTED_WEAPONS_USE
+
+
+def test_strikes_that_hit_a_target_are_air_strikes() -> None:
+    event = only("Turkish strikes hit a power station in Qamishli on Sunday.")
+    assert event.sub_event_type == t.AIR_DRONE_STRIKE
