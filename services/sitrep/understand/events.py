@@ -607,7 +607,12 @@ class Reader:
             return []
         # 2. provinces the sentence names as provinces (to place "Illinka, Donetsk region")
         admin_context: set[tuple[str, str]] = set()
+        kinds_at = look.kinds_at
         for m, before, after in kept:
+            if (m.end in kinds_at or m.end + 1 in kinds_at) and _is_metonym(
+                sentence, m, self._capitals
+            ):
+                continue  # "the ministry in Moscow claimed": a government, no province
             if "province" in before or "province" in after or m.value.province_name:  # type: ignore[attr-defined]
                 best = self._best_place(m.value.indices, countries, True, _NO_CONTEXT)  # type: ignore[attr-defined]
                 if best is not None and best.admin1_code is not None:
@@ -616,7 +621,6 @@ class Reader:
         town_ends = {m.end for m, _, _ in kept if m.value.towns}  # type: ignore[attr-defined]
         town_starts = [m.start for m, _, _ in kept if m.value.towns]  # type: ignore[attr-defined]
         starts = {m.start for m, _, _ in kept}
-        kinds_at = look.kinds_at
         out: list[EventPlace] = []
         for m, before, after in kept:
             start, end = m.start, m.end

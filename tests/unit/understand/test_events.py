@@ -282,3 +282,10 @@ def test_a_weapons_store_a_strike_hits_is_its_target_not_a_seizure() -> None:
 def test_strikes_that_hit_a_target_are_air_strikes() -> None:
     event = only("Turkish strikes hit a power station in Qamishli on Sunday.")
     assert event.sub_event_type == t.AIR_DRONE_STRIKE
+
+
+def test_a_capital_speaking_for_its_government_does_not_place_a_town_in_its_province() -> None:
+    event = only(
+        "Russian forces captured the village of Kurakhivka, the defence ministry in Moscow said."
+    )
+    assert event.location is not None and event.location.name == "Kurakhivka"
