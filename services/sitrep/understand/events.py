@@ -133,9 +133,11 @@ _REPELLING: Final = frozenset(
     for word in (
         "back", "repelled", "repelling", "repulsed", "repulsing", "expelled", "expelling",
         "routed", "ousted", "ousting", "defeated", "دحر", "دحرت", "طرد", "طردت",
+        "فرار", "هروب", "انسحاب", "اندحار",
     )
 )  # fmt: skip
-"""Words right before an actor that make it the side driven off ("pushed back insurgents")."""
+"""Words right before an actor that make it the side driven off or fleeing ("pushed back
+insurgents", "بعد فرار ميليشيات الأسد")."""
 _WEAPONS: Final = frozenset(
     fold(word)
     for word in (

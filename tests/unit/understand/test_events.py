@@ -289,3 +289,10 @@ def test_a_capital_speaking_for_its_government_does_not_place_a_town_in_its_prov
         "Russian forces captured the village of Kurakhivka, the defence ministry in Moscow said."
     )
     assert event.location is not None and event.location.name == "Kurakhivka"
+
+
+def test_the_side_that_fled_is_not_the_agent_of_a_capture() -> None:
+    event = only("بلدة مورك محررة بعد انسحاب قوات النظام منها")
+    assert event.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
+    regain = only("قوات النظام تسيطر على بلدة مورك بعد انسحاب الفصائل")
+    assert regain.sub_event_type == t.GOVERNMENT_REGAINS_TERRITORY
