@@ -296,3 +296,14 @@ def test_the_side_that_fled_is_not_the_agent_of_a_capture() -> None:
     assert event.sub_event_type == t.NON_STATE_OVERTAKES_TERRITORY
     regain = only("قوات النظام تسيطر على بلدة مورك بعد انسحاب الفصائل")
     assert regain.sub_event_type == t.GOVERNMENT_REGAINS_TERRITORY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قوات الأمن تعتقل ثلاثة شبان في بلدة طفس",
+        "قوات النظام تداهم منازل في بلدة طفس وتعتقل ثلاثة شبان بعد اشتباك قصير",
+    ],
+)
+def test_arabic_present_tense_arrest_headlines_are_arrests(text: str) -> None:
+    assert only(text).sub_event_type == t.ARRESTS
