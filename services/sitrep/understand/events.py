@@ -15,7 +15,7 @@ For each sentence (the title first):
 3. **places** — each primary cue is placed at the place mention that fits it best (nearest,
    after the cue). Place mentions are read with care: Latin and Cyrillic names must be
    capitalized; a small Arabic village name needs a settlement word ("بلدة X"); a reference
-   place ("Saraqib north of Hama"), a destination ("toward Homs"), a province that only contains
+   place ("Saraqib north of Hama", "Beit Lahia in northern Gaza"), a destination ("toward Homs"), a province that only contains
    a named town, and a capital named as its government ("Damascus said") are not event places;
    "X countryside"/"ريف X"/"X province" is the province (ACLED geo_precision 3), "near X" is X
    at precision 2. A coordinated list ("shelled A, B and C") gives one event per place;
@@ -637,6 +637,8 @@ class Reader:
                     continue
             if look.has_between and _after_between(sentence, m, kept):
                 continue
+            if _locates_the_town_before(tokens, start, town_ends):
+                continue  # "Beit Lahia in northern Gaza": Gaza only locates Beit Lahia
             if "quarter" in before and (end in starts or end + 1 in starts or end + 2 in starts):
                 continue  # "حي X بمدينة Y": the city Y is the place
             if (
@@ -1501,6 +1503,28 @@ def _is_metonym(sentence: Sentence, place: Mention, capitals: AbstractSet[int]) 
     if capitals.isdisjoint(name.indices):
         return False
     return any(at in kinds_at and at not in sentence.clauses for at in (place.end, place.end + 1))
+
+
+_DIRECTIONS: Final = frozenset(
+    fold(word)
+    for word in (
+        "northern", "southern", "eastern", "western", "central", "north", "south", "east",
+        "west", "northeastern", "northwestern", "southeastern", "southwestern",
+    )
+)  # fmt: skip
+
+
+def _locates_the_town_before(
+    tokens: Sequence[str], start: int, town_ends: AbstractSet[int]
+) -> bool:
+    """A place named right after a town, "in" it ("Beit Lahia in northern Gaza", "Ariha in
+    Idlib"): it says where the town lies, the town is the event place."""
+    at = start - 1
+    if at >= 0 and tokens[at] in _DIRECTIONS:
+        at -= 1
+    if at >= 0 and tokens[at] == "the":
+        at -= 1
+    return at >= 1 and tokens[at] in _IN and at in town_ends
 
 
 def _after_between(

@@ -307,3 +307,10 @@ def test_the_side_that_fled_is_not_the_agent_of_a_capture() -> None:
 )
 def test_arabic_present_tense_arrest_headlines_are_arrests(text: str) -> None:
     assert only(text).sub_event_type == t.ARRESTS
+
+
+def test_a_place_a_town_is_said_to_lie_in_is_not_the_event_place() -> None:
+    event = only(
+        "Israeli troops entered homes in Beit Hanoun in northern Gaza on Monday, detaining ten men."
+    )
+    assert event.location is not None and event.location.name == "Beit Hanoun"
