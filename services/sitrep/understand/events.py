@@ -15,8 +15,9 @@ For each sentence (the title first):
 3. **places** — each primary cue is placed at the place mention that fits it best (nearest,
    after the cue). Place mentions are read with care: Latin and Cyrillic names must be
    capitalized; a small Arabic village name needs a settlement word ("بلدة X"); a reference
-   place ("Saraqib north of Hama", "Beit Lahia in northern Gaza"), a destination ("toward Homs"), a province that only contains
-   a named town, and a capital named as its government ("Damascus said") are not event places;
+   place ("Saraqib north of Hama", "Beit Lahia in northern Gaza"), a destination ("toward
+   Homs"), a province that only contains a named town, and a capital named as its government
+   ("Damascus said") are not event places;
    "X countryside"/"ريف X"/"X province" is the province (ACLED geo_precision 3), "near X" is X
    at precision 2. A coordinated list ("shelled A, B and C") gives one event per place;
 4. **events** — primary cues at the same place merge; secondary cues join the nearest primary
