@@ -148,7 +148,7 @@ _WEAPONS: Final = frozenset(
 )  # fmt: skip
 """Words that make a handover one of weapons, not of territory."""
 _UNDER_A_DEAL: Final = frozenset(
-    fold(word) for word in ("under", "per", "بموجب", "وفق", "وفقا", "حسب", "согласно", "згідно")
+    fold(word) for word in ("under", "بموجب", "وفق", "وفقا", "согласно", "згідно")
 )
 """Words before a deal that make it the frame of another event ("under the ceasefire deal")."""
 
@@ -1275,9 +1275,13 @@ def _beside_the_event(sentence: Sentence, cue: Mention) -> bool:
         return bool(after) and after[0] in _WEAPONS
     if value == "defuse":  # "غارة تستهدف مستودعات أسلحة": the depot is the strike's target
         return any(c.value in REMOTE and c.start < cue.start for c in sentence.look.cues)
-    if value == "agreement":
-        before = tokens[max(0, cue.start - 3) : cue.start]
-        return any(tok in _UNDER_A_DEAL for tok in before)
+    if value == "agreement":  # "under the ceasefire deal": only articles and cues between
+        covered = {i for c in sentence.look.cues for i in range(c.start, c.end)}
+        for at in range(cue.start - 1, max(-1, cue.start - 4), -1):
+            if tokens[at] in _UNDER_A_DEAL:
+                return True
+            if tokens[at] not in _OBJECT_STARTS and at not in covered:
+                return False
     return False
 
 

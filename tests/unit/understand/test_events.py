@@ -260,6 +260,8 @@ def test_a_move_made_under_a_deal_is_the_move_not_the_deal() -> None:
     assert only("The army and local elders reached a deal in Tafas on Monday.").sub_event_type == (
         t.AGREEMENT
     )
+    pressed = only("Under pressure, the army agreed a deal with local elders in Tafas on Monday.")
+    assert pressed.sub_event_type == t.AGREEMENT
 
 
 def test_a_place_word_inside_a_group_name_is_not_a_place() -> None:
