@@ -65,9 +65,11 @@ class Supervisor:
 
     def _live(self, command: str) -> bool:
         try:
-            answer = httpx.get(f"http://127.0.0.1:{self.ports[command]}/livez", timeout=2.0)
-        except httpx.HTTPError:
+            answer = httpx.get(f"http://127.0.0.1:{self.ports[command]}/livez", timeout=5.0)
+        except httpx.ConnectError:
             return True  # not listening yet (starting) or gone (revive() sees that)
+        except httpx.HTTPError:
+            return False  # no answer: a blocked event loop
         return answer.status_code == 200
 
     def kill(self, command: str) -> None:

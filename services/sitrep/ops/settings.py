@@ -81,7 +81,7 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 
 
 def _guarantee(env: Mapping[str, str]) -> str:
-    raw = env.get("SITREP_PROCESSING_GUARANTEE", "exactly_once")
+    raw = env.get("SITREP_PROCESSING_GUARANTEE", "at_least_once")
     if raw not in {"exactly_once", "at_least_once"}:
         raise SettingsError(
             f"SITREP_PROCESSING_GUARANTEE={raw!r}: use exactly_once or at_least_once"
@@ -126,7 +126,7 @@ class Settings:
     sink_batch_size: int = 500
     sink_batch_seconds: float = 0.2
     cluster_window_hours: float = 72.0
-    processing_guarantee: str = "exactly_once"  # the processor: exactly_once | at_least_once
+    processing_guarantee: str = "at_least_once"  # the processor: at_least_once | exactly_once
     telegram_api_id: int = 0
     telegram_api_hash: Secret = field(default_factory=lambda: Secret(""))
     telegram_session: Secret = field(default_factory=lambda: Secret(""))

@@ -44,6 +44,7 @@ from sitrep.ops.kafka import (
     create_missing_topics,
     ensure_topics,
     faust_broker_credentials,
+    make_admin,
 )
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
@@ -52,7 +53,7 @@ from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
-from sitrep.stream.watermark import Watermarks
+from sitrep.stream.watermark import CommitWatch, Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         producer_acks=-1,
         producer_linger_ms=2,
         producer_max_request_size=MAX_MESSAGE_BYTES,
-        stream_wait_empty=False,
+        stream_wait_empty=True,  # drain in-flight events before a rebalance (no ack gaps)
         table_cleanup_interval=60.0,
         logging_config=None,
         key_serializer="raw",
@@ -250,6 +251,43 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             return
         if behind.records == 0:
             ops.heartbeat()
+
+    input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
+    commit_watch = CommitWatch(stuck_after=settings.liveness_seconds)
+    admin_client: list[Any] = []
+
+    @app.timer(interval=10.0)
+    async def watch_commits() -> None:
+        """Stop the worker when its input offsets stopped being committed although it has
+        consumed past them. faust commits only up to the first offset it never saw acked;
+        after some broker failures one such offset is left behind and commits stall for good
+        while the worker looks idle. A restarted worker resumes from the last commit."""
+        try:
+            if not admin_client:
+                admin_client.append(make_admin(settings))
+                await admin_client[0].start()
+            offsets = await admin_client[0].list_consumer_group_offsets(app.conf.id)
+        except Exception as exc:  # noqa: BLE001 - best effort; never stop on a probe error
+            log.debug("committed offsets unavailable: %s", exc)
+            return
+        committed = {
+            (tp.topic, tp.partition): meta.offset
+            for tp, meta in offsets.items()
+            if tp.topic in input_topics
+        }
+        positions = {}
+        for tp in app.consumer.assignment():
+            if tp.topic in input_topics:
+                position = await app.consumer.position(tp)
+                if position is not None:
+                    positions[(tp.topic, tp.partition)] = int(position)
+        stalled = commit_watch.observe(committed, positions, time.monotonic())
+        if stalled:
+            log.error(
+                "input commits stalled; stopping the worker to resume from the last commit",
+                extra={"stage": STAGE, "partitions": [f"{t}:{p}" for t, p in stalled]},
+            )
+            await app.crash(RuntimeError(f"input commits stalled on {sorted(stalled)}"))
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

@@ -59,3 +59,32 @@ class Watermarks:
             return None if low == _UNSEEN else low
         seen = [t for t, _ in self._inputs.values() if t != _UNSEEN]
         return max(seen) if seen else None
+
+
+class CommitWatch:
+    """Finds input partitions whose committed offset has not moved for ``stuck_after``
+    seconds although the worker has consumed past it (position > committed). Pure."""
+
+    def __init__(self, stuck_after: float = 120.0) -> None:
+        self.stuck_after = stuck_after
+        self._since: dict[tuple[str, int], tuple[int, float]] = {}
+
+    def observe(
+        self,
+        committed: dict[tuple[str, int], int],
+        positions: dict[tuple[str, int], int],
+        now: float,
+    ) -> list[tuple[str, int]]:
+        """Record one look at the offsets; return the partitions stalled for too long."""
+        stalled = []
+        for tp, position in positions.items():
+            done = committed.get(tp, -1)
+            if position <= done:
+                self._since.pop(tp, None)
+                continue
+            first = self._since.get(tp)
+            if first is None or first[0] != done:
+                self._since[tp] = (done, now)
+            elif now - first[1] >= self.stuck_after:
+                stalled.append(tp)
+        return stalled

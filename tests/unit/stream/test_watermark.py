@@ -75,3 +75,31 @@ def test_an_assigned_partition_without_items_stops_holding_back_when_idle() -> N
     clock.now = 61.0
     marks.observe(1, 9_000.0)
     assert marks.low() == 9_000.0
+
+
+def test_commits_that_keep_moving_are_not_stalled() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=30.0)
+    tp = ("raw", 0)
+    assert watch.observe({tp: 10}, {tp: 50}, now=0.0) == []
+    assert watch.observe({tp: 40}, {tp: 90}, now=40.0) == []
+
+
+def test_a_commit_stuck_behind_the_position_is_reported_after_the_limit() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=30.0)
+    tp = ("candidates", 1)
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=0.0) == []
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=20.0) == []
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=31.0) == [tp]
+
+
+def test_a_caught_up_partition_is_never_stalled() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=30.0)
+    tp = ("raw", 2)
+    assert watch.observe({tp: 100}, {tp: 100}, now=0.0) == []
+    assert watch.observe({tp: 100}, {tp: 100}, now=100.0) == []
