@@ -68,5 +68,14 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka", "faust", "mode", "telethon", "httpx", "httpcore", "trafilatura"):
+    for noisy in (
+        "aiokafka",
+        "kafka",
+        "faust",
+        "mode",
+        "telethon",
+        "httpx",
+        "httpcore",
+        "trafilatura",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
