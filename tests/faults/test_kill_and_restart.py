@@ -52,6 +52,7 @@ class Supervisor:
         self.procs = {c: self._start(c) for c in commands}
         self.restarts: dict[str, int] = defaultdict(int)
         self.wedged: dict[str, int] = defaultdict(int)
+        self.started: set[ServiceProcess] = set()
         self.logs: list[ServiceProcess] = list(self.procs.values())
 
     def _start(self, command: str) -> ServiceProcess:
@@ -76,9 +77,19 @@ class Supervisor:
         self.procs[command].kill()
         self.revive()
 
+    def _ready(self, command: str) -> bool:
+        try:
+            answer = httpx.get(f"http://127.0.0.1:{self.ports[command]}/readyz", timeout=5.0)
+        except httpx.HTTPError:
+            return False
+        return answer.status_code == 200
+
     def revive(self) -> None:
         for command, proc in self.procs.items():
-            if proc.alive() and not self._live(command):
+            # like a startup probe: liveness counts once the process has been ready
+            if proc not in self.started and self._ready(command):
+                self.started.add(proc)
+            if proc in self.started and proc.alive() and not self._live(command):
                 self.wedged[command] += 1
                 proc.kill()
             if not proc.alive():

@@ -447,7 +447,16 @@ async def declare_topics(settings: Settings, app: faust.App) -> None:
     every table write fails with ``PartitionsMismatch``. Creating them first avoids the race.
     """
     await ensure_topics(settings)
-    changelog = {"cleanup.policy": "compact", "max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    # each write holds a whole cell's state: compact early and often, so that a restarted
+    # worker recovers from roughly one record per cell rather than from every write
+    changelog = {
+        "cleanup.policy": "compact",
+        "max.message.bytes": str(MAX_MESSAGE_BYTES),
+        "segment.bytes": str(32 * 1024 * 1024),
+        "segment.ms": str(60_000),
+        "min.cleanable.dirty.ratio": "0.1",
+        "delete.retention.ms": str(3_600_000),
+    }
     await create_missing_topics(
         settings,
         {table.changelog_topic.get_topic_name(): changelog for table in app.tables.values()},
