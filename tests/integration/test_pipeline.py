@@ -188,3 +188,36 @@ def test_replaying_the_same_input_leaves_the_database_unchanged(
     drain(settings, 180, total, pipeline["process"], pipeline["sink"])
     assert n == len(GOOD)
     assert snapshot() == before
+
+
+def test_reports_through_kafka_get_the_same_events_as_sitrep_label(
+    pipeline: dict[str, Any], tmp_path: Path
+) -> None:
+    """The stream processor runs the very code of ``sitrep label``: same candidates."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "raw.jsonl"
+    source.write_bytes(b"".join(encode(r) + b"\n" for r in GOOD))
+    done = subprocess.run(
+        [sys.executable, "-m", "sitrep.cli", "label", str(source)],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    labelled = [orjson.loads(line) for line in done.stdout.splitlines()]
+    by_label = {
+        item.item_id: [
+            (e["event_type"], e["sub_event_type"], (e["location"] or {}).get("name"))
+            for e in out["events"]
+        ]
+        for item, out in zip(GOOD, labelled, strict=True)
+    }
+    streamed = {}
+    for record in asyncio.run(read_topic(pipeline["settings"], "reports.v1")):
+        report = decode_report(record.value)
+        streamed[report.report_id] = [
+            (c.event_type, c.sub_event_type, c.location.name if c.location else None)
+            for c in report.candidates
+        ]
+    assert streamed == by_label

@@ -152,7 +152,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     decoded: dict[bytes, tuple[bytes, CellState]] = {}
     # event time of this worker's raw partitions, and of the workers that feed the candidates
     # topic; an input silent for 15 s stops holding expiry back
-    raw_clock = Watermarks(idle_after=15.0)
+    raw_clock = Watermarks(idle_after=15.0, require_caught_up=True)
     # per candidates partition: the stamps of each upstream worker seen on that partition (a
     # partition with a backlog must not be expired by the clock of a partition ahead of it)
     upstream_clocks: dict[int, Watermarks] = {}
@@ -251,6 +251,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             return
         if behind.records == 0:
             ops.heartbeat()
+        for tp in app.consumer.assignment():
+            if tp.topic == raw_topic.get_topic_name():
+                try:
+                    end = (await app.consumer.highwaters(tp))[tp]
+                    position = await app.consumer.position(tp)
+                except Exception:  # noqa: BLE001, S112 - best effort; keep the last answer
+                    continue
+                raw_clock.caught_up(tp.partition, position is not None and position >= end)
 
     input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
     commit_watch = CommitWatch(stuck_after=settings.liveness_seconds)
@@ -374,7 +382,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         """The event-time clock for expiry on this message's partition: the low watermark over
         the upstream workers' stamps seen on it (see :mod:`sitrep.stream.watermark`); ``None``
         (expire nothing) while a worker's raw partitions have not all been seen yet."""
-        clock = upstream_clocks.setdefault(message.partition, Watermarks(idle_after=15.0))
+        clock = upstream_clocks.setdefault(message.partition, Watermarks(idle_after=60.0))
         headers = dict(message.headers or ())
         worker = headers.get(WORKER_HEADER, b"?")
         stamp = headers.get(WATERMARK_HEADER)

@@ -24,11 +24,26 @@ class Watermarks:
     """Low watermark over named inputs (partitions, upstream workers)."""
 
     def __init__(
-        self, idle_after: float = 60.0, clock: Callable[[], float] = time.monotonic
+        self,
+        idle_after: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        require_caught_up: bool = False,
     ) -> None:
         self.idle_after = idle_after
+        self.require_caught_up = require_caught_up
         self._clock = clock
         self._inputs: dict[Hashable, tuple[float, float]] = {}
+        self._done: set[Hashable] = set()
+
+    def caught_up(self, source: Hashable, done: bool) -> None:
+        """Say whether ``source`` has nothing left to read. With ``require_caught_up``, only a
+        caught-up input can count as idle: a partition with a backlog that the consumer has
+        not fetched yet holds the watermark back however long that takes."""
+        if done:
+            self._done.add(source)
+        else:
+            self._done.discard(source)
 
     def hold(self, source: Hashable) -> None:
         """Track ``source`` before its first item: until it is observed (or idle), it holds
@@ -44,16 +59,23 @@ class Watermarks:
     def forget(self, source: Hashable) -> None:
         """Stop tracking ``source`` (a partition revoked from this worker)."""
         self._inputs.pop(source, None)
+        self._done.discard(source)
 
     def clear(self) -> None:
         """Forget every input (after a rebalance: the clock is rebuilt from new stamps)."""
         self._inputs.clear()
+        self._done.clear()
 
     def low(self) -> float | None:
         """The minimum newest event time over active inputs (over all inputs when none is
         active); ``None`` when nothing was observed yet or an active input is still unseen."""
         now = self._clock()
-        active = [t for t, seen in self._inputs.values() if now - seen <= self.idle_after]
+        active = [
+            t
+            for source, (t, seen) in self._inputs.items()
+            if now - seen <= self.idle_after
+            or (self.require_caught_up and source not in self._done)
+        ]
         if active:
             low = min(active)
             return None if low == _UNSEEN else low

@@ -103,3 +103,14 @@ def test_a_caught_up_partition_is_never_stalled() -> None:
     tp = ("raw", 2)
     assert watch.observe({tp: 100}, {tp: 100}, now=0.0) == []
     assert watch.observe({tp: 100}, {tp: 100}, now=100.0) == []
+
+
+def test_a_partition_with_a_backlog_holds_back_however_long_it_waits() -> None:
+    clock = Clock()
+    marks = Watermarks(idle_after=15.0, clock=clock, require_caught_up=True)
+    marks.hold(0)
+    clock.now = 100.0
+    marks.observe(1, 9_000.0)
+    assert marks.low() is None
+    marks.caught_up(0, True)
+    assert marks.low() == 9_000.0
