@@ -24,7 +24,6 @@ from typing import Any, Final
 
 from sitrep.ops.kafka import (
     ensure_topics,
-    faust_broker_credentials,
     make_consumer,
     make_producer,
     send_dead_letter,
@@ -101,32 +100,11 @@ def faust_app(settings: Settings, *, batched: bool = False) -> Any:
     """
     import faust
 
-    app = faust.App(
-        group_of(settings),
-        broker=f"kafka://{settings.kafka_bootstrap}",
-        broker_credentials=faust_broker_credentials(settings),
-        processing_guarantee="at_least_once",
-        store="memory://",
-        datadir=f"{settings.data_dir}/faust-passthrough",
-        web_enabled=False,
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        topic_allow_declare=True,
-        consumer_auto_offset_reset="earliest",
-        broker_session_timeout=10.0,
-        broker_heartbeat_interval=1.0,
-        broker_rebalance_timeout=20.0,
-        broker_request_timeout=40.0,
-        broker_commit_every=1000,
-        broker_commit_interval=0.5,
-        broker_max_poll_records=500,
-        producer_acks=-1,
-        producer_linger_ms=2,
-        stream_wait_empty=False,
-        logging_config=None,
-        key_serializer="raw",
-        value_serializer="raw",
-    )
+    from sitrep.stream.app import faust_config
+
+    config = faust_config(settings, f"{settings.data_dir}/faust-passthrough")
+    config["processing_guarantee"] = "at_least_once"
+    app = faust.App(group_of(settings), **config)
     raw_topic = app.topic(
         settings.topic(RAW.suffix),
         key_type=bytes,

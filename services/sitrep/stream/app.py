@@ -73,37 +73,46 @@ class _Expiry:
     newest: dict[int, float] = field(default_factory=dict)
 
 
+def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
+    """The one faust configuration of sitrep: broker and security from settings, at-least-once
+    (or exactly-once), in-memory tables recovered from changelogs, raw bytes in and out, web
+    server off (sitrep's own ops server serves /metrics, /livez, /readyz), and timeouts that
+    suit a single local broker as well as a cluster."""
+    return {
+        "broker": ";".join(f"kafka://{h.strip()}" for h in settings.kafka_bootstrap.split(",")),
+        "broker_credentials": faust_broker_credentials(settings),
+        "processing_guarantee": settings.processing_guarantee,
+        "store": "memory://",
+        "datadir": datadir,
+        "web_enabled": False,
+        "web_host": "127.0.0.1",
+        "web_port": settings.web_port,
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor,
+        "topic_allow_declare": True,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_session_timeout": 10.0,
+        "broker_heartbeat_interval": 1.0,
+        "broker_rebalance_timeout": 20.0,
+        "broker_request_timeout": 40.0,
+        "broker_commit_every": 1000,
+        "broker_commit_interval": 0.5,
+        "broker_max_poll_records": 500,
+        "producer_acks": -1,
+        "producer_linger_ms": 2,
+        "producer_max_request_size": MAX_MESSAGE_BYTES,
+        "stream_wait_empty": True,  # drain in-flight events before a rebalance (no ack gaps)
+        "table_cleanup_interval": 60.0,
+        "logging_config": None,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
+
+
 def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
     app = faust.App(
-        f"{settings.group_prefix}.processor",
-        broker=";".join(f"kafka://{host.strip()}" for host in settings.kafka_bootstrap.split(",")),
-        broker_credentials=faust_broker_credentials(settings),
-        processing_guarantee=settings.processing_guarantee,
-        store="memory://",
-        datadir=f"{settings.data_dir}/faust",
-        web_enabled=False,
-        web_host="127.0.0.1",
-        web_port=settings.web_port,
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        topic_allow_declare=True,
-        consumer_auto_offset_reset="earliest",
-        broker_session_timeout=10.0,
-        broker_heartbeat_interval=1.0,
-        broker_rebalance_timeout=20.0,
-        broker_request_timeout=40.0,
-        broker_commit_every=1000,
-        broker_commit_interval=0.5,
-        broker_max_poll_records=500,
-        producer_acks=-1,
-        producer_linger_ms=2,
-        producer_max_request_size=MAX_MESSAGE_BYTES,
-        stream_wait_empty=True,  # drain in-flight events before a rebalance (no ack gaps)
-        table_cleanup_interval=60.0,
-        logging_config=None,
-        key_serializer="raw",
-        value_serializer="raw",
+        f"{settings.group_prefix}.processor", **faust_config(settings, f"{settings.data_dir}/faust")
     )
     raw_topic = app.topic(
         settings.topic(RAW.suffix),
