@@ -180,6 +180,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         )
         await dlq_topic.send(key=letter.key, value=letter.value, headers=letter.headers())
         metrics.DLQ.labels(stage=stage, reason=error_class).inc()
+        handled[(message.topic, message.partition)] = message.offset + 1
         log.warning(
             "dead-lettered",
             extra={
@@ -234,6 +235,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         than what this worker had in memory (an aborted transaction, a broker restart):
         everything derived in memory is dropped and rebuilt from the input."""
         decoded.clear()
+        handled.clear()
         upstream_clocks.clear()
         expiry.heap.clear()
         expiry.loaded.clear()
@@ -271,12 +273,15 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
     commit_watch = CommitWatch(stuck_after=settings.liveness_seconds)
+    # next offset to commit per input partition, as far as the agents have finished items
+    # (the fetch position runs ahead of processing and would make a busy worker look stalled)
+    handled: dict[tuple[str, int], int] = {}
     admin_client: list[Any] = []
 
     @app.timer(interval=10.0)
     async def watch_commits() -> None:
-        """Stop the worker when its input offsets stopped being committed although it has
-        consumed past them. faust commits only up to the first offset it never saw acked;
+        """Stop the worker when its input offsets stopped being committed although its agents
+        finished items past them. faust commits only up to the first offset it never saw acked;
         after some broker failures one such offset is left behind and commits stall for good
         while the worker looks idle. A restarted worker resumes from the last commit."""
         try:
@@ -292,13 +297,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             for tp, meta in offsets.items()
             if tp.topic in input_topics
         }
-        positions = {}
-        for tp in app.consumer.assignment():
-            if tp.topic in input_topics:
-                position = await app.consumer.position(tp)
-                if position is not None:
-                    positions[(tp.topic, tp.partition)] = int(position)
-        stalled = commit_watch.observe(committed, positions, time.monotonic())
+        assigned = {(tp.topic, tp.partition) for tp in app.consumer.assignment()}
+        done = {tp: offset for tp, offset in handled.items() if tp in assigned}
+        stalled = commit_watch.observe(committed, done, time.monotonic())
         if stalled:
             log.error(
                 "input commits stalled; stopping the worker to resume from the last commit",
@@ -379,6 +380,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
                 metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
                 ops.heartbeat(processed=1)
+                handled[(message.topic, message.partition)] = message.offset + 1
         except DlqBreakerOpen:
             raise
         except Exception as exc:
@@ -447,6 +449,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
                 ops.heartbeat(processed=1)
+                handled[(message.topic, message.partition)] = message.offset + 1
         except DlqBreakerOpen:
             raise
         except Exception as exc:
