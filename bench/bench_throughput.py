@@ -49,10 +49,10 @@ CONSUME_TIMEOUT: Final = 900.0
 
 
 def _start(
-    run: BenchRun, stage: str, profile_to: Path | None, uvloop: bool
+    run: BenchRun, stage: str, profile_to: Path | None, uvloop: bool, guarantee: dict[str, str]
 ) -> tuple[ServiceProcess, str]:
-    """Start the stage (under cProfile when ``profile_to``, on uvloop when ``uvloop``); returns
-    it and its consumer group."""
+    """Start the stage (under cProfile when ``profile_to``, on uvloop when ``uvloop``, with the
+    processor's ``SITREP_PROCESSING_GUARANTEE`` in ``guarantee``); returns it and its group."""
     if stage == "processor":
         command: tuple[str, ...] = ("sitrep.cli", "process")
         group = f"{run.settings.group_prefix}.processor"
@@ -62,10 +62,12 @@ def _start(
     if uvloop:
         command = ("bench.uvloop_run", *command)
     if profile_to is not None:
-        return run.start_module("cProfile", "-o", str(profile_to), "-m", *command), group
+        return run.start_module(
+            "cProfile", "-o", str(profile_to), "-m", *command, **guarantee
+        ), group
     if stage == "processor" and not uvloop:
-        return run.start("process"), group
-    return run.start_module(*command), group
+        return run.start("process", **guarantee), group
+    return run.start_module(*command, **guarantee), group
 
 
 def _layer(filename: str, function: str) -> str:
@@ -119,11 +121,13 @@ def measure(
     results_dir: Path,
     profile: bool = False,
     uvloop: bool = False,
+    guarantee: str | None = None,
 ) -> Path:
     """Run one throughput measurement and write its result file; returns the file's path."""
     name = (
         f"throughput_{stage.replace('-', '_')}"
         + ("_uvloop" if uvloop else "")
+        + (f"_{guarantee}" if guarantee else "")
         + ("_profiled" if profile else "")
     )
     result = Result(
@@ -135,6 +139,7 @@ def measure(
             "partitions": PARTITIONS,
             "profiled": profile,
             "event_loop": "uvloop" if uvloop else "asyncio",
+            "processing_guarantee": guarantee or "the processor's default",
         },
     )
     with bench_run(name, partitions=PARTITIONS) as run:
@@ -144,7 +149,8 @@ def measure(
         produced = asyncio.run(produce_raw(settings, raw_items(items)))
         produce_s = time.monotonic() - started
         profile_to = run.workdir / "stage.prof" if profile else None
-        service, group = _start(run, stage, profile_to, uvloop)
+        env = {"SITREP_PROCESSING_GUARANTEE": guarantee} if guarantee else {}
+        service, group = _start(run, stage, profile_to, uvloop, env)
         launched = time.monotonic()
         outputs = (
             (REPORTS.suffix, CANDIDATES.suffix, EVENTS.suffix)
@@ -204,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_ITEMS} items (smoke run)")
     parser.add_argument("--profile", action="store_true", help="run the stage under cProfile")
     parser.add_argument("--uvloop", action="store_true", help="run the stage on uvloop")
+    parser.add_argument(
+        "--guarantee",
+        choices=("at_least_once", "exactly_once"),
+        help="the processor's SITREP_PROCESSING_GUARANTEE (default: the processor's default)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     quiet_client_logs()
@@ -216,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             results_dir=args.results,
             profile=args.profile,
             uvloop=args.uvloop,
+            guarantee=args.guarantee,
         )
     except BenchError as exc:
         print(f"bench_throughput {args.stage}: {exc}", file=sys.stderr)

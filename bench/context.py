@@ -76,10 +76,12 @@ class BenchRun:
         self.services.append(service)
         return service
 
-    def start_module(self, module: str, *args: str) -> ServiceProcess:
+    def start_module(self, module: str, *args: str, **env: str) -> ServiceProcess:
         """Start ``python -m <module> <args>`` with this run's settings (a reference stage)."""
         path = os.pathsep.join(filter(None, (os.environ.get("PYTHONPATH"), str(REPO))))
-        service = ModuleProcess(self.settings, module, *args, log_dir=self.log_dir, PYTHONPATH=path)
+        service = ModuleProcess(
+            self.settings, module, *args, log_dir=self.log_dir, PYTHONPATH=path, **env
+        )
         service.start()
         self.services.append(service)
         return service

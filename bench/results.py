@@ -60,6 +60,7 @@ class Result:
             "finished_at": to_iso(finished),
             "duration_s": round((finished - self.started).total_seconds(), 3),
             "machine": machine(),
+            "code": code(),
             "parameters": self.parameters,
             "figures": self.figures,
             "notes": self.notes,
@@ -119,6 +120,30 @@ def _memory_bytes() -> int | None:
     except OSError:
         pass
     return None
+
+
+def code() -> dict[str, Any]:
+    """Which code was measured: the checkout's commit, whether ``services/`` had uncommitted
+    changes, and where ``sitrep`` was imported from (a ``PYTHONPATH`` snapshot overrides the
+    checkout; the services a benchmark starts inherit that path)."""
+    import subprocess
+
+    import sitrep
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=False
+            )
+        except OSError:
+            return ""
+        return done.stdout.strip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or None,
+        "services_changed": bool(git("status", "--porcelain", "--", "services")),
+        "sitrep_from": str(Path(sitrep.__file__).resolve().parent),
+    }
 
 
 def machine() -> dict[str, Any]:

@@ -232,7 +232,7 @@ def run_one(benchmark: Benchmark, options: Options) -> Outcome:
 
 def _figure(outcomes: dict[str, Outcome], name: str, figure: str) -> float | None:
     outcome = outcomes.get(name)
-    if outcome is None or outcome.result is None or outcome.benchmark.external:
+    if outcome is None or outcome.result is None:
         return None
     value = outcome.result.get("figures", {}).get(figure, {}).get("value")
     return float(value) if isinstance(value, int | float) else None
@@ -298,10 +298,11 @@ def print_table(outcomes: dict[str, Outcome], rows: list[dict[str, Any]]) -> Non
         if outcome.status != "ok":
             print(f"{name:24} {outcome.status.upper():34} {'':>12}  {outcome.detail[:60]}")
             continue
-        if outcome.benchmark.external or outcome.result is None:
+        figures = (outcome.result or {}).get("figures")
+        if not isinstance(figures, dict):  # a benchmark with a format of its own
             print(f"{name:24} {'(own format)':34} {'':>12}  {outcome.detail}")
             continue
-        for n, (figure, data) in enumerate(outcome.result["figures"].items()):
+        for n, (figure, data) in enumerate(figures.items()):
             label = name if n == 0 else ""
             print(f"{label:24} {figure:34} {format_value(data['value']):>12}  {data['unit']}")
     print("-" * 78)
