@@ -32,7 +32,9 @@ def ready(port: int) -> bool:
 def events_of(tmp: Path, workers: int) -> list[list[str]]:
     """Start ``workers`` processors and a sink, wait until the group is stable (every worker
     ready, twice in a row), then produce the corpus; each event's reports, sorted."""
-    settings = isolated_settings(tmp, partitions=4)
+    # the corpus packs months of event time into a few seconds of input; scale the window so a
+    # replay after a rebalance stays inside it (see tests/faults/test_kill_and_restart.py)
+    settings = isolated_settings(tmp, partitions=4, cluster_window_hours=24.0 * 365)
     asyncio.run(ensure_topics(settings))
     base = free_port_block(workers)
     procs = [
