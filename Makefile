@@ -34,7 +34,7 @@ run: venv ## run the whole pipeline on the bundled sample (local broker, SQLite)
 stop: ## stop what `make run KEEP=1` left running (pipeline services and the local broker)
 	@bash deploy/run-sample.sh stop
 
-test: venv kafka-up ## unit + integration tests against the real broker and PostgreSQL
+test: venv kafka-up tools ## unit + integration + fault tests against the real broker, PostgreSQL, Prometheus, helm
 	@bash deploy/tools/pg-up.sh
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
