@@ -25,6 +25,7 @@ import heapq
 import logging
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -271,6 +272,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     continue
                 raw_clock.caught_up(tp.partition, position is not None and position >= end)
 
+    async def stop_worker(exc: BaseException) -> None:
+        """Crash the faust app (non-zero exit); if its shutdown hangs (it waits for streams to
+        drain), the process exits anyway after 15 s so the supervisor restarts it."""
+        threading.Timer(15.0, os._exit, args=(3,)).start()
+        await app.crash(exc)
+
     input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
     commit_watch = CommitWatch(stuck_after=settings.liveness_seconds)
     # next offset to commit per input partition, as far as the agents have finished items
@@ -305,7 +312,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 "input commits stalled; stopping the worker to resume from the last commit",
                 extra={"stage": STAGE, "partitions": [f"{t}:{p}" for t, p in stalled]},
             )
-            await app.crash(RuntimeError(f"input commits stalled on {sorted(stalled)}"))
+            await stop_worker(RuntimeError(f"input commits stalled on {sorted(stalled)}"))
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""
@@ -316,7 +323,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             log.critical("dlq circuit breaker open: %s", exc, extra={"stage": STAGE})
             # stay scrapeable for a while so the breaker alert sees the gauge, then stop
             await asyncio.sleep(settings.dlq_breaker_linger_seconds)
-            await app.crash(exc)
+            await stop_worker(exc)
             raise
 
     async def crash_worker(agent: str, exc: BaseException) -> None:
@@ -324,7 +331,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         faust would restart the agent past the failed item; a restarted worker re-reads every
         uncommitted item instead (at-least-once)."""
         log.critical("%s agent failed; stopping the worker", agent, exc_info=exc)
-        await app.crash(exc)
+        await stop_worker(exc)
 
     normalize_breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
 
