@@ -52,7 +52,7 @@ from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.times import parse_iso, utc_now
-from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
+from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS, TopicSpec
 from sitrep.sources import SourceRegistry
 from sitrep.stream.watermark import CommitWatch, Watermarks
 from sitrep.understand import default_understander
@@ -115,40 +115,23 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     app = faust.App(
         f"{settings.group_prefix}.processor", **faust_config(settings, f"{settings.data_dir}/faust")
     )
-    raw_topic = app.topic(
-        settings.topic(RAW.suffix),
-        key_type=bytes,
-        value_type=bytes,
-        value_serializer="raw",
-        key_serializer="raw",
-        partitions=settings.partitions,
-    )
-    reports_topic = app.topic(
-        settings.topic(REPORTS.suffix),
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    events_topic = app.topic(
-        settings.topic(EVENTS.suffix),
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    candidates_topic = app.topic(
-        settings.topic(CANDIDATES.suffix),
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    dlq_topic = app.topic(
-        settings.topic(DLQ.suffix),
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
+
+    def byte_topic(spec: TopicSpec) -> Any:
+        """One of sitrep's topics as faust sees it: raw bytes in and out."""
+        return app.topic(
+            settings.topic(spec.suffix),
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=settings.partitions,
+        )
+
+    raw_topic = byte_topic(RAW)
+    reports_topic = byte_topic(REPORTS)
+    events_topic = byte_topic(EVENTS)
+    candidates_topic = byte_topic(CANDIDATES)
+    dlq_topic = byte_topic(DLQ)
     cells = app.Table("cells", key_type=bytes, value_type=bytes, partitions=settings.partitions)
     cells_of_report = app.Table(
         "report_cells", key_type=bytes, value_type=bytes, partitions=settings.partitions
