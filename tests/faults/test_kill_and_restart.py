@@ -224,8 +224,13 @@ def test_every_group_is_exactly_one_event(faulted_run: dict[str, Any]) -> None:
         by_event[event_id].add(report_id)
     got = sorted(sorted(members) for members in by_event.values())
     want = sorted(sorted(members) for members in expected_groups(N_ITEMS).values())
-    assert len(got) == len(want), f"{len(got)} events for {len(want)} groups"
-    assert got == want
+    got_set, want_set = {tuple(g) for g in got}, {tuple(g) for g in want}
+    got_only = sorted(got_set - want_set)
+    want_only = sorted(want_set - got_set)
+    assert got == want, (
+        f"{len(got)} events for {len(want)} groups; {len(got_only)} events match no group, "
+        f"e.g. {got_only[:4]}; {len(want_only)} groups have no event, e.g. {want_only[:4]}"
+    )
 
 
 def test_no_report_is_linked_twice(faulted_run: dict[str, Any]) -> None:

@@ -32,7 +32,10 @@ candidates from their events and merges the new ones; a deleted report withdraws
 (an event left without support becomes ``retracted``).
 
 State stays bounded with :func:`expire`, by event time (publication time of the reports), so a
-replay expires exactly as the live run did.
+replay expires exactly as the live run did. A report's mark (its id and version, a few dozen
+bytes) outlives its event by :data:`MARK_WINDOWS` windows, so a redelivery that reaches back
+past the window (a rewind or a restart during a fast backfill, where minutes of input span days
+of publication time) is still recognised and opens no second event.
 
 Order: the outcome depends on the order in which reports reach the cell only through which
 report arrives first — it seeds the event (and so names it) and wins ties between equally good
@@ -45,6 +48,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
+from typing import Final
 
 from sitrep.dedupe import copies
 from sitrep.dedupe.cells import place_cell
@@ -361,16 +365,22 @@ def merge_report(
     return CellState(cell, events, reports, prints, index_after), emitted
 
 
+# how many cluster windows a report's mark is kept after its publication (see the module doc)
+MARK_WINDOWS: Final = 3
+
+
 def expire(state: CellState, now_event_time: datetime, window: timedelta) -> CellState:
     """Drop what is older than ``window`` before ``now_event_time`` (stream time: the newest
     publication time seen, never the wall clock): events whose last member was published
-    before it, fingerprints of reports published before it, and report marks of such reports
-    unless a kept event still holds them. Returns ``state`` itself when nothing expired."""
+    before it and fingerprints of reports published before it; report marks go after
+    :data:`MARK_WINDOWS` windows unless a kept event still holds them. Returns ``state`` itself
+    when nothing expired."""
     cutoff = int((now_event_time - window).timestamp())
+    mark_cutoff = int((now_event_time - window * MARK_WINDOWS).timestamp())
     events = {e: ev for e, ev in state.events.items() if ev.profile.last_activity >= cutoff}
     prints = {r: p for r, p in state.prints.items() if p.activity >= cutoff}
     held = {r for ev in events.values() for r in ev.profile.active_reports}
-    reports = {r: m for r, m in state.reports.items() if m.activity >= cutoff or r in held}
+    reports = {r: m for r, m in state.reports.items() if m.activity >= mark_cutoff or r in held}
     if (
         len(events) == len(state.events)
         and len(prints) == len(state.prints)

@@ -87,6 +87,12 @@ LAST_PROGRESS: Final = Gauge(
     ["stage"],
     registry=REGISTRY,
 )
+INPUT_REWINDS: Final = Counter(
+    "sitrep_input_rewinds_total",
+    "Input partitions re-read from their last commit because commits stalled behind processing",
+    ["stage"],
+    registry=REGISTRY,
+)
 DLQ_BREAKER_OPEN: Final = Gauge(
     "sitrep_dlq_breaker_open",
     "1 when the DLQ circuit breaker stopped the stage",

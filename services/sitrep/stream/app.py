@@ -63,6 +63,8 @@ STAGE: Stage = "process"
 WATERMARK_HEADER = "sitrep-watermark"
 WORKER_HEADER = "sitrep-worker"
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
+# seconds an input partition's commit may stand still behind finished items before it is re-read
+COMMIT_STALL_SECONDS = 10.0
 
 
 @dataclass
@@ -220,6 +222,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         everything derived in memory is dropped and rebuilt from the input."""
         decoded.clear()
         handled.clear()
+        commit_watch.forget()
         upstream_clocks.clear()
         expiry.heap.clear()
         expiry.loaded.clear()
@@ -262,18 +265,20 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         await app.crash(exc)
 
     input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
-    commit_watch = CommitWatch(stuck_after=settings.liveness_seconds)
+    commit_watch = CommitWatch(stuck_after=COMMIT_STALL_SECONDS)
     # next offset to commit per input partition, as far as the agents have finished items
     # (the fetch position runs ahead of processing and would make a busy worker look stalled)
     handled: dict[tuple[str, int], int] = {}
     admin_client: list[Any] = []
 
-    @app.timer(interval=10.0)
+    @app.timer(interval=2.0)
     async def watch_commits() -> None:
-        """Stop the worker when its input offsets stopped being committed although its agents
-        finished items past them. faust commits only up to the first offset it never saw acked;
-        after some broker failures one such offset is left behind and commits stall for good
-        while the worker looks idle. A restarted worker resumes from the last commit."""
+        """Re-read an input partition whose commits stalled behind the items the agents
+        finished (faust dropped a fetched message during a rebalance and will never commit past
+        it: see :class:`~sitrep.stream.watermark.CommitWatch`); stop the worker when re-reading
+        does not help. Either way the lost messages are processed, at least once."""
+        if app.rebalancing or not app.flow_control.is_active():
+            return
         try:
             if not admin_client:
                 admin_client.append(make_admin(settings))
@@ -287,15 +292,27 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             for tp, meta in offsets.items()
             if tp.topic in input_topics
         }
-        assigned = {(tp.topic, tp.partition) for tp in app.consumer.assignment()}
+        assigned = {(tp.topic, tp.partition): tp for tp in app.consumer.assignment()}
         done = {tp: offset for tp, offset in handled.items() if tp in assigned}
-        stalled = commit_watch.observe(committed, done, time.monotonic())
+        actions = commit_watch.observe(committed, done, time.monotonic())
+        for (topic, partition), action in sorted(actions.items()):
+            where: dict[str, Any] = {
+                "stage": STAGE,
+                "partition": f"{topic}:{partition}",
+                "committed": committed.get((topic, partition)),
+                "finished": done[(topic, partition)],
+            }
+            if action == "rewind":
+                log.warning("input commits stalled; re-reading from the last commit", extra=where)
+                metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
+                await app.consumer.seek(assigned[(topic, partition)], committed[(topic, partition)])
+        stalled = sorted(tp for tp, action in actions.items() if action == "restart")
         if stalled:
             log.error(
-                "input commits stalled; stopping the worker to resume from the last commit",
+                "input commits stalled after re-reading; stopping the worker",
                 extra={"stage": STAGE, "partitions": [f"{t}:{p}" for t, p in stalled]},
             )
-            await stop_worker(RuntimeError(f"input commits stalled on {sorted(stalled)}"))
+            await stop_worker(RuntimeError(f"input commits stalled on {stalled}"))
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

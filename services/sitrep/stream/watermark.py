@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 _UNSEEN = float("-inf")
 
@@ -84,29 +85,79 @@ class Watermarks:
 
 
 class CommitWatch:
-    """Finds input partitions whose committed offset has not moved for ``stuck_after``
-    seconds although the worker has consumed past it (position > committed). Pure."""
+    """Finds input partitions whose committed offset has not moved for ``stuck_after`` seconds
+    although the worker has finished items past it, and says what to do about each. Pure.
 
-    def __init__(self, stuck_after: float = 120.0) -> None:
+    faust commits a partition only up to the first offset it never saw acknowledged. A
+    rebalance that lands while faust's fetch loop is handing over a batch can drop a few
+    fetched messages without ever acknowledging them (faust's own race; seen after a worker
+    restart and after a broker restart), and the partition's commits then stall for good while
+    the worker keeps processing: every later restart would replay everything since. The first
+    answer is ``"rewind"``: re-read the partition from its last commit (the dropped messages are
+    processed, the rest are redeliveries the merge recognises). A partition that stays stalled
+    through ``max_rewinds`` rewinds at the same committed offset gets ``"restart"``.
+    """
+
+    def __init__(
+        self, stuck_after: float = 10.0, max_rewinds: int = 3, reread_timeout: float = 120.0
+    ) -> None:
         self.stuck_after = stuck_after
+        self.max_rewinds = max_rewinds
+        # a rewind's re-read starts after what the worker had already fetched; if it has not
+        # reached the agents this long after the rewind, the rewind counts as failed
+        self.reread_timeout = reread_timeout
         self._since: dict[tuple[str, int], tuple[int, float]] = {}
+        self._rewinds: dict[tuple[str, int], _Rewind] = {}
 
     def observe(
         self,
         committed: dict[tuple[str, int], int],
         positions: dict[tuple[str, int], int],
         now: float,
-    ) -> list[tuple[str, int]]:
-        """Record one look at the offsets; return the partitions stalled for too long."""
-        stalled = []
+    ) -> dict[tuple[str, int], str]:
+        """Record one look at the offsets (``positions``: the next offset after the last item
+        the worker finished); return the stalled partitions with ``"rewind"`` or
+        ``"restart"``. After a rewind a partition is judged again only once the re-read shows
+        (its position went back) and ``stuck_after`` has passed since."""
+        actions: dict[tuple[str, int], str] = {}
         for tp, position in positions.items():
             done = committed.get(tp, -1)
             if position <= done:
                 self._since.pop(tp, None)
+                self._rewinds.pop(tp, None)
                 continue
             first = self._since.get(tp)
             if first is None or first[0] != done:
                 self._since[tp] = (done, now)
-            elif now - first[1] >= self.stuck_after:
-                stalled.append(tp)
-        return stalled
+                self._rewinds.pop(tp, None)
+                continue
+            rewind = self._rewinds.get(tp)
+            if rewind is not None and not rewind.reread:
+                if position < rewind.position:
+                    rewind.reread = True
+                    self._since[tp] = (done, now)
+                    continue
+                if now - rewind.at < self.reread_timeout:
+                    continue
+            elif now - first[1] < self.stuck_after:
+                continue
+            count = 0 if rewind is None else rewind.count
+            if count >= self.max_rewinds:
+                actions[tp] = "restart"
+                continue
+            actions[tp] = "rewind"
+            self._rewinds[tp] = _Rewind(count + 1, position, now)
+        return actions
+
+    def forget(self) -> None:
+        """Drop what was observed (after a rebalance offsets start over)."""
+        self._since.clear()
+        self._rewinds.clear()
+
+
+@dataclass
+class _Rewind:
+    count: int  # rewinds at the same committed offset
+    position: int  # the worker's position when it rewound
+    at: float
+    reread: bool = False  # the re-read has reached the agents (the position went back)

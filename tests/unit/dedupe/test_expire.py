@@ -32,8 +32,32 @@ def test_expire_drops_events_reports_and_fingerprints_older_than_the_window() ->
     assert [e.profile.last_activity for e in kept.events.values()] == [
         int(parse_iso(NEW.published_at or "").timestamp())
     ]
-    assert list(kept.reports) == [NEW.report_id]
+    assert list(kept.reports) == [OLD.report_id, NEW.report_id]  # marks outlive events
     assert list(kept.prints) == [NEW.report_id]
+
+
+def test_report_marks_go_after_mark_windows_windows() -> None:
+    from sitrep.dedupe.cluster import MARK_WINDOWS
+
+    state, _ = run([OLD, NEW])
+    old_published = parse_iso(OLD.published_at or "")
+    just_kept = expire(state, old_published + WINDOW * MARK_WINDOWS, WINDOW)
+    gone = expire(state, old_published + WINDOW * MARK_WINDOWS + timedelta(hours=1), WINDOW)
+
+    assert OLD.report_id in just_kept.reports
+    assert OLD.report_id not in gone.reports
+
+
+def test_a_redelivery_older_than_the_window_opens_no_second_event() -> None:
+    """A rewind during a backfill re-reads a report whose event has already expired."""
+    state, _ = run([OLD, NEW])
+    kept = expire(state, parse_iso("2024-11-30T10:00:00Z"), WINDOW)
+    assert all(OLD.report_id not in e.profile.active_reports for e in kept.events.values())
+
+    again, events = merge_report(kept, OLD, CELL, NOW)
+
+    assert events == []
+    assert again is kept
 
 
 def test_expire_goes_by_event_time_not_the_wall_clock() -> None:

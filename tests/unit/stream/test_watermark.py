@@ -82,8 +82,8 @@ def test_commits_that_keep_moving_are_not_stalled() -> None:
 
     watch = CommitWatch(stuck_after=30.0)
     tp = ("raw", 0)
-    assert watch.observe({tp: 10}, {tp: 50}, now=0.0) == []
-    assert watch.observe({tp: 40}, {tp: 90}, now=40.0) == []
+    assert watch.observe({tp: 10}, {tp: 50}, now=0.0) == {}
+    assert watch.observe({tp: 40}, {tp: 90}, now=40.0) == {}
 
 
 def test_a_commit_stuck_behind_the_position_is_reported_after_the_limit() -> None:
@@ -91,9 +91,9 @@ def test_a_commit_stuck_behind_the_position_is_reported_after_the_limit() -> Non
 
     watch = CommitWatch(stuck_after=30.0)
     tp = ("candidates", 1)
-    assert watch.observe({tp: 5117}, {tp: 12141}, now=0.0) == []
-    assert watch.observe({tp: 5117}, {tp: 12141}, now=20.0) == []
-    assert watch.observe({tp: 5117}, {tp: 12141}, now=31.0) == [tp]
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=0.0) == {}
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=20.0) == {}
+    assert watch.observe({tp: 5117}, {tp: 12141}, now=31.0) == {tp: "rewind"}
 
 
 def test_a_caught_up_partition_is_never_stalled() -> None:
@@ -101,8 +101,47 @@ def test_a_caught_up_partition_is_never_stalled() -> None:
 
     watch = CommitWatch(stuck_after=30.0)
     tp = ("raw", 2)
-    assert watch.observe({tp: 100}, {tp: 100}, now=0.0) == []
-    assert watch.observe({tp: 100}, {tp: 100}, now=100.0) == []
+    assert watch.observe({tp: 100}, {tp: 100}, now=0.0) == {}
+    assert watch.observe({tp: 100}, {tp: 100}, now=100.0) == {}
+
+
+def test_a_rewind_is_judged_after_its_re_read_shows_and_a_lasting_stall_restarts() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=10.0, max_rewinds=2)
+    tp = ("candidates", 0)
+    watch.observe({tp: 1379}, {tp: 3000}, now=0.0)
+    assert watch.observe({tp: 1379}, {tp: 3000}, now=10.0) == {tp: "rewind"}
+    # the worker first finishes what it had fetched before the rewind: no verdict yet
+    assert watch.observe({tp: 1379}, {tp: 3400}, now=30.0) == {}
+    # the re-read reaches the agents (position back near the commit) but commits stay stuck
+    assert watch.observe({tp: 1379}, {tp: 1500}, now=32.0) == {}
+    assert watch.observe({tp: 1379}, {tp: 1900}, now=42.0) == {tp: "rewind"}
+    watch.observe({tp: 1379}, {tp: 1400}, now=44.0)
+    assert watch.observe({tp: 1379}, {tp: 2000}, now=54.0) == {tp: "restart"}
+
+
+def test_a_rewind_whose_re_read_never_shows_counts_as_failed() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=10.0, max_rewinds=1, reread_timeout=60.0)
+    tp = ("raw", 1)
+    watch.observe({tp: 5}, {tp: 50}, now=0.0)
+    assert watch.observe({tp: 5}, {tp: 50}, now=10.0) == {tp: "rewind"}
+    assert watch.observe({tp: 5}, {tp: 60}, now=50.0) == {}
+    assert watch.observe({tp: 5}, {tp: 60}, now=71.0) == {tp: "restart"}
+
+
+def test_a_rewind_that_worked_starts_the_count_over() -> None:
+    from sitrep.stream.watermark import CommitWatch
+
+    watch = CommitWatch(stuck_after=10.0, max_rewinds=1)
+    tp = ("raw", 3)
+    watch.observe({tp: 10}, {tp: 90}, now=0.0)
+    assert watch.observe({tp: 10}, {tp: 90}, now=10.0) == {tp: "rewind"}
+    watch.observe({tp: 95}, {tp: 95}, now=12.0)  # the re-read got through and committed
+    watch.observe({tp: 95}, {tp: 200}, now=13.0)
+    assert watch.observe({tp: 95}, {tp: 200}, now=23.0) == {tp: "rewind"}
 
 
 def test_a_partition_with_a_backlog_holds_back_however_long_it_waits() -> None:
