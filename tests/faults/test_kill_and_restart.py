@@ -217,7 +217,6 @@ def test_every_item_is_exactly_one_report(faulted_run: dict[str, Any]) -> None:
 
 
 def test_every_group_is_exactly_one_event(faulted_run: dict[str, Any]) -> None:
-    exact_events_only(faulted_run)
     links = rows(faulted_run["url"], "select event_id, report_id from event_reports")
     by_event: dict[str, set[str]] = defaultdict(set)
     for event_id, report_id in links:
@@ -234,7 +233,6 @@ def test_every_group_is_exactly_one_event(faulted_run: dict[str, Any]) -> None:
 
 
 def test_no_report_is_linked_twice(faulted_run: dict[str, Any]) -> None:
-    exact_events_only(faulted_run)
     dupes = rows(
         faulted_run["url"],
         "select report_id, count(*) from event_reports group by report_id having count(*) > 1",
@@ -263,7 +261,6 @@ def test_event_versions_on_the_topic_are_gap_free_and_end_at_the_newest(
     version again (consumers keep the highest version; its content can differ while the replay
     catches up), but every version from 1 to the newest is there and each key's last record is
     its newest version — what the compacted topic keeps."""
-    exact_events_only(faulted_run)
     records = asyncio.run(read_topic(faulted_run["settings"], "events.v1", timeout=60))
     seen: dict[str, set[int]] = defaultdict(set)
     last: dict[str, int] = {}
@@ -274,15 +271,6 @@ def test_event_versions_on_the_topic_are_gap_free_and_end_at_the_newest(
     for event_id, versions in seen.items():
         assert versions == set(range(1, max(versions) + 1)), event_id
         assert last[event_id] == max(versions), event_id
-
-
-def exact_events_only(run: dict[str, Any]) -> None:
-    """After a broker restart, faust can leave one input offset never acknowledged; commits
-    then stall and the worker restarts from its last commit (``CommitWatch``), replaying far
-    behind its cells' event-time window. Reports stay exact (tests above) but a replayed report
-    whose event has expired opens a second event: a known limit, stated in the README."""
-    if run["scenario"] == BROKER:
-        pytest.xfail("events after a broker restart: see exact_events_only")
 
 
 def test_the_faults_really_happened(faulted_run: dict[str, Any]) -> None:
