@@ -51,6 +51,7 @@ from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
+from sitrep.records.model import Event
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS, TopicSpec
 from sitrep.sources import SourceRegistry
@@ -63,6 +64,9 @@ STAGE: Stage = "process"
 WATERMARK_HEADER = "sitrep-watermark"
 WORKER_HEADER = "sitrep-worker"
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
+# the cluster step takes up to this many candidates at a time, waiting at most this long
+CLUSTER_BATCH = 200
+CLUSTER_BATCH_SECONDS = 0.02
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
 
@@ -134,7 +138,15 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     events_topic = byte_topic(EVENTS)
     candidates_topic = byte_topic(CANDIDATES)
     dlq_topic = byte_topic(DLQ)
-    cells = app.Table("cells", key_type=bytes, value_type=bytes, partitions=settings.partitions)
+    # written once per batch, outside any one event: the changelog partition comes from the
+    # producer's partitioner on the cell key, which is the candidates topic's partition for it
+    cells = app.Table(
+        "cells",
+        key_type=bytes,
+        value_type=bytes,
+        partitions=settings.partitions,
+        use_partitioner=True,
+    )
     cells_of_report = app.Table(
         "report_cells", key_type=bytes, value_type=bytes, partitions=settings.partitions
     )
@@ -396,6 +408,16 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
+    def load_cell(key: bytes) -> CellState | None:
+        """The cell's state as the table holds it (decoded once: see ``decoded``)."""
+        stored = cells.get(key)
+        if stored is None:
+            return None
+        cached = decoded.get(key)
+        if cached is not None and cached[0] == stored:
+            return cached[1]
+        return CellState.from_bytes(stored)
+
     def stream_clock(message: Any) -> datetime | None:
         """The event-time clock for expiry on this message's partition: the low watermark over
         the upstream workers' stamps seen on it (see :mod:`sitrep.stream.watermark`); ``None``
@@ -413,50 +435,62 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
+        """Merge candidates into their cells' states, a batch at a time: each report is merged
+        in offset order exactly as one at a time, but a cell's state is encoded and written to
+        the changelog once per batch (it holds the cell's whole window: writing it for every
+        candidate cost more than the merge). The batch's events go out after its states."""
         try:
-            async for event in stream.events():
-                message = event.message
-                lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
-                started = time.perf_counter()
-                try:
-                    cell = message.key.decode()
-                    report = decode_report(message.value)
-                    stored = cells.get(message.key)
-                    cached = decoded.get(message.key)
-                    if stored is None:
-                        before = None
-                    elif cached is not None and cached[0] == stored:
-                        before = cached[1]
-                    else:
-                        before = CellState.from_bytes(stored)
-                    now = utc_now()
-                    state, changed = merge_report(before, report, cell, now)
-                    if state is before and before is not None:
-                        # a redelivery (or an older version): re-emit what it supports, in case the
-                        # first delivery's events were lost in a crash (see dedupe.redelivery)
-                        changed = events_holding(state, report, now)
-                    clock = stream_clock(message)
-                    if clock is not None:
-                        state = expire(state, clock, window)
+            async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
+                states: dict[bytes, CellState] = {}  # each cell's state as merged so far
+                loaded: dict[bytes, CellState | None] = {}  # ... and as it was before
+                emitted: list[Event] = []
+                for event in batch:
+                    message = event.message
+                    lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
+                    started = time.perf_counter()
+                    try:
+                        cell = message.key.decode()
+                        report = decode_report(message.value)
+                        before = states.get(message.key)
+                        if before is None:
+                            before = load_cell(message.key)
+                            loaded[message.key] = before
+                        now = utc_now()
+                        state, changed = merge_report(before, report, cell, now)
+                        if state is before and before is not None:
+                            # a redelivery (or an older version): re-emit what it supports, in
+                            # case the first delivery's events were lost in a crash
+                            # (see dedupe.redelivery)
+                            changed = events_holding(state, report, now)
+                        clock = stream_clock(message)
+                        if clock is not None:
+                            state = expire(state, clock, window)
+                    except RecordError as exc:
+                        await dead_letter(event, "process.cluster", exc, "invalid_record")
+                        await record_outcome(cluster_breaker, ok=False)
+                        continue
+                    except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
+                        await dead_letter(event, "process.cluster", exc, "processing_error")
+                        await record_outcome(cluster_breaker, ok=False)
+                        continue
+                    await record_outcome(cluster_breaker, ok=True)
+                    metrics.STAGE_SECONDS.labels(step="cluster").observe(
+                        time.perf_counter() - started
+                    )
+                    states[message.key] = state
+                    emitted.extend(changed)
+                    handled[(message.topic, message.partition)] = message.offset + 1
+                for key, state in states.items():
+                    if state is loaded.get(key):
+                        continue  # unchanged: the table holds these bytes already
                     encoded = state.to_bytes()
-                except RecordError as exc:
-                    await dead_letter(event, "process.cluster", exc, "invalid_record")
-                    await record_outcome(cluster_breaker, ok=False)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
-                    await dead_letter(event, "process.cluster", exc, "processing_error")
-                    await record_outcome(cluster_breaker, ok=False)
-                    continue
-                await record_outcome(cluster_breaker, ok=True)
-                metrics.STAGE_SECONDS.labels(step="cluster").observe(time.perf_counter() - started)
-                cells[message.key] = encoded
-                decoded[message.key] = (encoded, state)
-                for ev in changed:
+                    cells[key] = encoded
+                    decoded[key] = (encoded, state)
+                for ev in emitted:
                     await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
-                ops.heartbeat(processed=1)
-                handled[(message.topic, message.partition)] = message.offset + 1
+                ops.heartbeat(processed=len(batch))
         except DlqBreakerOpen:
             raise
         except Exception as exc:
