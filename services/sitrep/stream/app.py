@@ -55,7 +55,7 @@ from sitrep.records.model import Event
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS, TopicSpec
 from sitrep.sources import SourceRegistry
-from sitrep.stream.watermark import CommitWatch, Watermarks
+from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
@@ -176,7 +176,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             partition=message.partition,
             offset=message.offset,
         )
-        await dlq_topic.send(key=letter.key, value=letter.value, headers=letter.headers())
+        await dlq_topic.send(
+            key=letter.key, value=letter.value, headers=letter.headers(), force=True
+        )
         metrics.DLQ.labels(stage=stage, reason=error_class).inc()
         handled[(message.topic, message.partition)] = message.offset + 1
         log.warning(
@@ -235,6 +237,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         decoded.clear()
         handled.clear()
         commit_watch.forget()
+        now_assigned = {(tp.topic, tp.partition) for tp in assigned}
+        continuity.keep_only(now_assigned & held_before)
+        held_before.clear()
+        held_before.update(now_assigned)
         upstream_clocks.clear()
         expiry.heap.clear()
         expiry.loaded.clear()
@@ -278,6 +284,11 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
     commit_watch = CommitWatch(stuck_after=COMMIT_STALL_SECONDS)
+    # offsets the agents must see next per input partition (holes: see Continuity); under
+    # exactly-once, transaction markers take offsets of their own and holes are normal
+    continuity = Continuity()
+    check_holes = settings.processing_guarantee != "exactly_once"
+    held_before: set[tuple[str, int]] = set()
     # next offset to commit per input partition, as far as the agents have finished items
     # (the fetch position runs ahead of processing and would make a busy worker look stalled)
     handled: dict[tuple[str, int], int] = {}
@@ -292,10 +303,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         if app.rebalancing or not app.flow_control.is_active():
             return
         try:
-            if not admin_client:
-                admin_client.append(make_admin(settings))
-                await admin_client[0].start()
-            offsets = await admin_client[0].list_consumer_group_offsets(app.conf.id)
+            offsets = await (await admin()).list_consumer_group_offsets(app.conf.id)
         except Exception as exc:  # noqa: BLE001 - best effort; never stop on a probe error
             log.debug("committed offsets unavailable: %s", exc)
             return
@@ -318,6 +326,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 log.warning("input commits stalled; re-reading from the last commit", extra=where)
                 metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
                 await app.consumer.seek(assigned[(topic, partition)], committed[(topic, partition)])
+                continuity.rewound((topic, partition), committed[(topic, partition)])
         stalled = sorted(tp for tp, action in actions.items() if action == "restart")
         if stalled:
             log.error(
@@ -325,6 +334,46 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 extra={"stage": STAGE, "partitions": [f"{t}:{p}" for t, p in stalled]},
             )
             await stop_worker(RuntimeError(f"input commits stalled on {stalled}"))
+
+    async def admin() -> Any:
+        if not admin_client:
+            client = make_admin(settings)
+            await client.start()
+            admin_client.append(client)
+        return admin_client[0]
+
+    async def keep_continuity(message: Any) -> None:
+        """Re-read a partition from the first offset faust skipped (see ``Continuity``); the
+        first message of a partition new to this worker is checked against its commit."""
+        if not check_holes:
+            return
+        tp = (message.topic, message.partition)
+        if not continuity.known(tp):
+            try:
+                offsets = await (await admin()).list_consumer_group_offsets(
+                    app.conf.id, partitions=[message.tp]
+                )
+                committed = next(iter(offsets.values())).offset if offsets else -1
+            except Exception as exc:  # noqa: BLE001 - best effort: take this offset as given
+                log.debug("committed offset unavailable: %s", exc)
+                committed = -1
+            if committed >= 0:
+                continuity.expect(tp, committed)
+        missing = continuity.see(tp, message.offset)
+        if missing is None:
+            return
+        log.warning(
+            "input skipped offsets; re-reading from the first missing one",
+            extra={
+                "stage": STAGE,
+                "partition": f"{message.topic}:{message.partition}",
+                "missing_from": missing,
+                "delivered": message.offset,
+            },
+        )
+        metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
+        await app.consumer.seek(message.tp, missing)
+        continuity.rewound(tp, missing)
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""
@@ -352,6 +401,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         try:
             async for event in stream.events():
                 message = event.message
+                await keep_continuity(message)
                 metrics.ITEMS_IN.labels(stage=STAGE).inc()
                 lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
                 started = time.perf_counter()
@@ -375,7 +425,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 )
                 value = encode(report)
                 key = report.report_id.encode()
-                await reports_topic.send(key=key, value=value)
+                await reports_topic.send(key=key, value=value, force=True)
                 previous = cells_of_report.get(key)
                 old_cells = orjson.loads(previous)["c"] if previous is not None else []
                 targets = report_cells(report, old_cells)
@@ -396,7 +446,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 if low is not None:
                     headers.append((WATERMARK_HEADER, repr(low).encode()))
                 for cell in targets:
-                    await candidates_topic.send(key=cell.encode(), value=value, headers=headers)
+                    await candidates_topic.send(
+                        key=cell.encode(), value=value, headers=headers, force=True
+                    )
                 metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
                 ops.heartbeat(processed=1)
                 handled[(message.topic, message.partition)] = message.offset + 1
@@ -438,7 +490,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         """Merge candidates into their cells' states, a batch at a time: each report is merged
         in offset order exactly as one at a time, but a cell's state is encoded and written to
         the changelog once per batch (it holds the cell's whole window: writing it for every
-        candidate cost more than the merge). The batch's events go out after its states."""
+        candidate cost more than the merge). The batch's events go out before its states."""
         try:
             async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
                 states: dict[bytes, CellState] = {}  # each cell's state as merged so far
@@ -446,6 +498,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 emitted: list[Event] = []
                 for event in batch:
                     message = event.message
+                    await keep_continuity(message)
                     lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
                     started = time.perf_counter()
                     try:
@@ -480,16 +533,25 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     states[message.key] = state
                     emitted.extend(changed)
                     handled[(message.topic, message.partition)] = message.offset + 1
+                # the events first, acknowledged by the broker, then the states that include
+                # them: a crash in between replays the batch from the older state, which
+                # emits the same versions again; never a state ahead of its emitted versions
+                # (a replay would then re-emit only the newest, leaving a gap in the versions)
+                sent = [
+                    await events_topic.send(key=ev.event_id.encode(), value=encode(ev), force=True)
+                    for ev in emitted
+                ]
+                if sent:
+                    await asyncio.gather(*sent)
+                for ev in emitted:
+                    metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
+                    metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
                 for key, state in states.items():
                     if state is loaded.get(key):
                         continue  # unchanged: the table holds these bytes already
                     encoded = state.to_bytes()
                     cells[key] = encoded
                     decoded[key] = (encoded, state)
-                for ev in emitted:
-                    await events_topic.send(key=ev.event_id.encode(), value=encode(ev))
-                    metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
-                    metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
                 ops.heartbeat(processed=len(batch))
         except DlqBreakerOpen:
             raise

@@ -161,3 +161,53 @@ class _Rewind:
     position: int  # the worker's position when it rewound
     at: float
     reread: bool = False  # the re-read has reached the agents (the position went back)
+
+
+class Continuity:
+    """The next offset each input partition should deliver to the agents; finds holes. Pure.
+
+    Under at-least-once every offset of sitrep's input topics holds a record, so the agents
+    must see each one. faust can acknowledge a fetched message without delivering it (a message
+    of an earlier consumer generation is skipped and acked during a rebalance) while the
+    re-fetch that should bring it again is dropped by its fetch loop: the commit then moves
+    past a message nobody processed. A hole in the offsets the agents see is that loss, caught
+    before the commit: the worker re-reads from the first missing offset.
+    """
+
+    def __init__(self) -> None:
+        self._next: dict[tuple[str, int], int] = {}
+        self._rewinding: dict[tuple[str, int], int] = {}
+
+    def known(self, tp: tuple[str, int]) -> bool:
+        return tp in self._next or tp in self._rewinding
+
+    def expect(self, tp: tuple[str, int], offset: int) -> None:
+        """The partition (newly assigned, or just sought) delivers ``offset`` next."""
+        self._next[tp] = offset
+
+    def rewound(self, tp: tuple[str, int], offset: int) -> None:
+        """The partition was sought back to ``offset``: what was fetched before still arrives
+        first, so offsets are not judged until ``offset`` itself shows up."""
+        self._rewinding[tp] = offset
+        self._next.pop(tp, None)
+
+    def see(self, tp: tuple[str, int], offset: int) -> int | None:
+        """Record a delivered offset; return the first missing offset when the partition
+        skipped past it, else ``None``."""
+        target = self._rewinding.get(tp)
+        if target is not None:
+            if offset != target:
+                return None
+            del self._rewinding[tp]
+        expected = self._next.get(tp)
+        self._next[tp] = offset + 1 if expected is None else max(expected, offset + 1)
+        if expected is not None and offset > expected:
+            return expected
+        return None
+
+    def keep_only(self, tps: set[tuple[str, int]]) -> None:
+        """After a rebalance: keep what is known of the partitions this worker had before and
+        still has (they resume at the last commit, at or before the kept offset, so a first
+        offset past it is a hole); forget the others and every pending rewind."""
+        self._next = {tp: offset for tp, offset in self._next.items() if tp in tps}
+        self._rewinding.clear()

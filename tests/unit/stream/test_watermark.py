@@ -153,3 +153,67 @@ def test_a_partition_with_a_backlog_holds_back_however_long_it_waits() -> None:
     assert marks.low() is None
     marks.caught_up(0, True)
     assert marks.low() == 9_000.0
+
+
+def test_continuity_accepts_consecutive_offsets_and_reports_a_hole() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("candidates", 2)
+    seen.expect(tp, 1465)
+    assert [seen.see(tp, o) for o in (1465, 1466, 1467)] == [None, None, None]
+    assert seen.see(tp, 1471) == 1468  # 1468-1470 were acked by faust but never delivered
+
+
+def test_continuity_finds_a_hole_at_the_start_of_an_assignment() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("raw", 0)
+    seen.expect(tp, 832)  # the committed offset, where the new assignment starts
+    assert seen.see(tp, 840) == 832
+
+
+def test_continuity_waits_for_the_re_read_after_a_rewind() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("raw", 1)
+    seen.expect(tp, 10)
+    seen.see(tp, 10)
+    assert seen.see(tp, 15) == 11
+    seen.rewound(tp, 11)
+    # what was fetched before the rewind still arrives first: not judged
+    assert [seen.see(tp, o) for o in (16, 17, 30)] == [None, None, None]
+    # the re-read starts at 11 and runs on past what was already seen, without a hole
+    assert [seen.see(tp, o) for o in (11, 12, 13, 14, 15, 16, 17)] == [None] * 7
+    assert seen.see(tp, 18) is None
+    assert seen.see(tp, 31) == 19  # the re-read itself skipped 19-30
+
+
+def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("raw", 3)
+    assert seen.see(tp, 500) is None
+    assert seen.see(tp, 501) is None
+
+
+def test_continuity_after_a_rebalance_keeps_only_partitions_held_throughout() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    kept, moved = ("candidates", 0), ("candidates", 1)
+    for tp in (kept, moved):
+        seen.expect(tp, 100)
+        seen.see(tp, 100)
+    seen.keep_only({kept})
+    assert not seen.known(moved)
+    # the kept partition resumes at its last commit (a re-delivery) ...
+    assert seen.see(kept, 90) is None
+    seen2 = Continuity()
+    seen2.expect(kept, 101)
+    seen2.keep_only({kept})
+    # ... or, when faust skipped the re-delivery, past what this worker had processed
+    assert seen2.see(kept, 130) == 101
