@@ -66,6 +66,19 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
         env["SITREP_DATABASE_URL"] = settings.database_url.reveal()
     if settings.sources_file:
         env["SITREP_SOURCES_FILE"] = settings.sources_file
+    env["SITREP_PROCESSING_GUARANTEE"] = settings.processing_guarantee
+    security = settings.kafka_security
+    env["SITREP_KAFKA_SECURITY_PROTOCOL"] = security.protocol
+    for name, value in (
+        ("SASL_MECHANISM", security.sasl_mechanism),
+        ("SASL_USERNAME", security.sasl_username),
+        ("SASL_PASSWORD", security.sasl_password.reveal() or None),
+        ("SSL_CAFILE", security.ssl_cafile),
+        ("SSL_CERTFILE", security.ssl_certfile),
+        ("SSL_KEYFILE", security.ssl_keyfile),
+    ):
+        if value:
+            env[f"SITREP_KAFKA_{name}"] = value
     env.update(extra)
     return env
 
