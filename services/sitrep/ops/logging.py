@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -54,11 +56,42 @@ class TextFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class RepeatFilter(logging.Filter):
+    """Lets one line per message template of the client libraries through per ``every``
+    seconds: during a broker outage aiokafka logs "Unable connect to node" several times a
+    second per client, and faust "producer buffer full" for every send, which buried the lines
+    that say what happened. The next line let through after a quiet spell carries
+    ``repeated``: how many were held back. sitrep's own lines and critical ones always pass."""
+
+    PREFIXES = ("aiokafka", "kafka", "faust", "mode")
+
+    def __init__(self, every: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.every = every
+        self._clock = clock
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.CRITICAL or not record.name.startswith(self.PREFIXES):
+            return True
+        key = (record.name, str(record.msg))
+        now = self._clock()
+        last, held = self._seen.get(key, (None, 0))
+        if last is not None and now - last < self.every:
+            self._seen[key] = (last, held + 1)
+            return False
+        if len(self._seen) > 1000:
+            self._seen.clear()
+        self._seen[key] = (now, 0)
+        if held:
+            record.repeated = held
+        return True
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Install the one log handler on the root logger (idempotent)."""
-    import time
-
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RepeatFilter())
     if fmt == "json":
         formatter: logging.Formatter = JsonFormatter()
         formatter.converter = time.gmtime
