@@ -118,6 +118,7 @@ class OpsServer:
         liveness_seconds: float | None = None,
         check_timeout: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
+        keepalive_seconds: float | None = None,
     ) -> None:
         self.settings = settings
         self.stage: Stage = stage
@@ -130,6 +131,10 @@ class OpsServer:
         self._last_heartbeat = clock()
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        # a stage that is idle by design (a collector between polls, a channel without posts)
+        # proves its event loop turns with a heartbeat every ``keepalive_seconds`` while served
+        self.keepalive_seconds = keepalive_seconds
+        self._keepalive: asyncio.Task[None] | None = None
         # series exist from the start, so rate() and the alerts see a stage before its first item
         metrics.ITEMS_IN.labels(stage=stage)
         metrics.DLQ_BREAKER_OPEN.labels(stage=stage).set(0)
@@ -212,13 +217,25 @@ class OpsServer:
         self._runner = runner
         self._port = self.settings.ops_port
         self._last_heartbeat = self._clock()
+        if self.keepalive_seconds is not None:
+            self._keepalive = asyncio.create_task(self._keep_alive(self.keepalive_seconds))
         log.info(
             "ops endpoints listening",
             extra={"stage": self.stage, "url": self.url, "checks": sorted(self._checks)},
         )
 
+    async def _keep_alive(self, every: float) -> None:
+        while True:
+            self.heartbeat()
+            await asyncio.sleep(every)
+
     async def stop(self) -> None:
         """Close the server, then every check that holds a connection (has ``close()``)."""
+        keepalive, self._keepalive = self._keepalive, None
+        if keepalive is not None:
+            keepalive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keepalive
         runner, self._runner, self._port = self._runner, None, None
         if runner is not None:
             await runner.cleanup()

@@ -85,6 +85,21 @@ async def test_livez_fails_when_the_stage_stopped_heartbeating(ops_settings: Set
     assert "[-]heartbeat failed: no heartbeat for 31s (limit 30s)" in body
 
 
+async def test_an_idle_stage_with_a_keepalive_stays_live_until_stopped(
+    ops_settings: Settings,
+) -> None:
+    clock = Clock()
+    ops = OpsServer(ops_settings, "wire", liveness_seconds=30, clock=clock, keepalive_seconds=0.01)
+    async with ops:
+        clock.now += 31  # no work for a while: the keepalive beats anyway
+        await asyncio.sleep(0.05)
+        status, _, _ = await get(f"{ops.url}/livez")
+        assert status == 200
+    clock.now += 31
+    await asyncio.sleep(0.05)
+    assert not ops.alive()  # stopped with the server
+
+
 async def test_livez_ignores_failing_readiness_checks(ops_settings: Settings) -> None:
     async def down() -> bool:
         raise NotReady("database down")

@@ -33,14 +33,6 @@ HEARTBEAT_SECONDS: Final = 15.0
 EXPORT_BATCH: Final = 500
 
 
-async def _heartbeat(ops: OpsServer) -> None:
-    # The collector is idle whenever its channels are (and for the length of a flood wait):
-    # liveness proves the event loop turns, progress is sitrep_last_progress_timestamp_seconds.
-    while True:
-        ops.heartbeat()
-        await asyncio.sleep(HEARTBEAT_SECONDS)
-
-
 async def run_collector(
     settings: Settings,
     client: TelegramApi,
@@ -75,12 +67,15 @@ async def run_collector(
                 raise NotReady("not connected to Telegram (connecting, or backing off)")
             return True
 
-        async with OpsServer(settings, STAGE, {**out.checks, "telegram": telegram}) as ops:
-            beat = asyncio.create_task(_heartbeat(ops))
-            try:
-                await collector.run(stop)
-            finally:
-                beat.cancel()
+        async with OpsServer(
+            settings,
+            STAGE,
+            {**out.checks, "telegram": telegram},
+            # idle whenever its channels are (and for a flood wait): liveness proves the loop
+            # turns; progress is sitrep_last_progress_timestamp_seconds
+            keepalive_seconds=HEARTBEAT_SECONDS,
+        ):
+            await collector.run(stop)
 
 
 async def deliver_export(settings: Settings, result: ExportResult, jsonl: str | None) -> None:

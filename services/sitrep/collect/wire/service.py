@@ -40,13 +40,6 @@ def make_fetcher(settings: Settings) -> FeedFetcher:
     return FeedFetcher(user_agent=settings.user_agent)
 
 
-async def _heartbeat(ops: OpsServer) -> None:
-    # Feeds poll every few minutes; liveness must prove the loop turns more often than that.
-    while True:
-        ops.heartbeat()
-        await asyncio.sleep(HEARTBEAT_SECONDS)
-
-
 async def run_collector(
     settings: Settings,
     feeds: Sequence[Source],
@@ -73,13 +66,12 @@ async def run_collector(
         )
         if once:
             return await collector.run_once()
-        async with OpsServer(settings, STAGE, out.checks) as ops:
+        # feeds poll every few minutes: liveness must prove the loop turns more often
+        async with OpsServer(
+            settings, STAGE, out.checks, keepalive_seconds=HEARTBEAT_SECONDS
+        ) as ops:
             collector.heartbeat = ops.heartbeat
-            beat = asyncio.create_task(_heartbeat(ops))
-            try:
-                await collector.run(stop, initial_spread=initial_spread)
-            finally:
-                beat.cancel()
+            await collector.run(stop, initial_spread=initial_spread)
         return []
 
 
