@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 
 from sitrep.ops.kafka import make_admin, make_consumer, topic_partitions
 from sitrep.ops.settings import Settings
@@ -50,8 +51,15 @@ def pipeline_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
 
 async def measure_lag(settings: Settings) -> list[GroupLag]:
     admin = make_admin(settings)
-    probe = make_consumer(settings, group=f"{settings.group_prefix}.lag-probe")
     await admin.start()
+    try:
+        return await _measure(settings, admin)
+    finally:
+        await admin.close()
+
+
+async def _measure(settings: Settings, admin: Any) -> list[GroupLag]:
+    probe = make_consumer(settings, group=f"{settings.group_prefix}.lag-probe")
     await probe.start()
     try:
         out: list[GroupLag] = []
@@ -68,17 +76,25 @@ async def measure_lag(settings: Settings) -> list[GroupLag]:
         return out
     finally:
         await probe.stop()
-        await admin.close()
 
 
 async def wait_drained(settings: Settings, within: float, min_input: int = 1) -> list[GroupLag]:
     """Wait until every group has no lag on two consecutive checks and at least ``min_input``
-    records reached the raw topic. Raises ``TimeoutError`` with the last lags."""
+    records reached the raw topic. Raises ``TimeoutError`` with the last lags. Kafka errors
+    are retried until the deadline: on a fresh broker the group coordinator is not there yet
+    (``__consumer_offsets`` is created by the first group that joins)."""
     deadline = time.monotonic() + within
     streak = 0
     last: list[GroupLag] = []
+    problem = ""
     while time.monotonic() < deadline:
-        last = await measure_lag(settings)
+        try:
+            last = await measure_lag(settings)
+        except KafkaError as exc:
+            problem = f"; last Kafka error: {type(exc).__name__}: {exc}"
+            streak = 0
+            await asyncio.sleep(0.5)
+            continue
         raw_total = sum(g.end for g in last if g.topic == settings.topic(RAW.suffix))
         if raw_total >= min_input and all(g.lag == 0 for g in last):
             streak += 1
@@ -88,7 +104,9 @@ async def wait_drained(settings: Settings, within: float, min_input: int = 1) ->
             streak = 0
         await asyncio.sleep(0.5)
     detail = ", ".join(f"{g.group}@{g.topic}: {g.lag} behind" for g in last if g.lag)
-    raise TimeoutError(f"pipeline not drained after {within:.0f}s ({detail or 'no input yet'})")
+    raise TimeoutError(
+        f"pipeline not drained after {within:.0f}s ({detail or 'no input yet'}{problem})"
+    )
 
 
 def _lag(args: argparse.Namespace, settings: Settings) -> int:
