@@ -325,8 +325,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             if action == "rewind":
                 log.warning("input commits stalled; re-reading from the last commit", extra=where)
                 metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
-                await app.consumer.seek(assigned[(topic, partition)], committed[(topic, partition)])
-                continuity.rewound((topic, partition), committed[(topic, partition)])
+                tp = assigned[(topic, partition)]
+                try:
+                    horizon = await app.consumer.position(tp)
+                except Exception:  # noqa: BLE001 - best effort, as in keep_continuity
+                    horizon = None
+                await app.consumer.seek(tp, committed[(topic, partition)])
+                continuity.rewound((topic, partition), committed[(topic, partition)], horizon)
         stalled = sorted(tp for tp, action in actions.items() if action == "restart")
         if stalled:
             log.error(
@@ -372,8 +377,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             },
         )
         metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
+        try:
+            horizon = await app.consumer.position(message.tp)
+        except Exception:  # noqa: BLE001 - without it a dropped re-read is left to CommitWatch
+            horizon = None
         await app.consumer.seek(message.tp, missing)
-        continuity.rewound(tp, missing)
+        continuity.rewound(tp, missing, horizon)
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

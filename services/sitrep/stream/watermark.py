@@ -176,7 +176,7 @@ class Continuity:
 
     def __init__(self) -> None:
         self._next: dict[tuple[str, int], int] = {}
-        self._rewinding: dict[tuple[str, int], int] = {}
+        self._rewinding: dict[tuple[str, int], tuple[int, int | None]] = {}
 
     def known(self, tp: tuple[str, int]) -> bool:
         return tp in self._next or tp in self._rewinding
@@ -185,18 +185,23 @@ class Continuity:
         """The partition (newly assigned, or just sought) delivers ``offset`` next."""
         self._next[tp] = offset
 
-    def rewound(self, tp: tuple[str, int], offset: int) -> None:
+    def rewound(self, tp: tuple[str, int], offset: int, horizon: int | None = None) -> None:
         """The partition was sought back to ``offset``: what was fetched before still arrives
-        first, so offsets are not judged until ``offset`` itself shows up."""
-        self._rewinding[tp] = offset
+        first, so offsets are not judged until ``offset`` itself shows up — unless one at or
+        past ``horizon`` (the fetch position when it rewound) comes first: then the re-read
+        was dropped too (faust's fetch loop can drop it) and :meth:`see` says so again."""
+        self._rewinding[tp] = (offset, horizon)
         self._next.pop(tp, None)
 
     def see(self, tp: tuple[str, int], offset: int) -> int | None:
         """Record a delivered offset; return the first missing offset when the partition
-        skipped past it, else ``None``."""
-        target = self._rewinding.get(tp)
-        if target is not None:
+        skipped past it (or a rewind's re-read never came), else ``None``."""
+        rewinding = self._rewinding.get(tp)
+        if rewinding is not None:
+            target, horizon = rewinding
             if offset != target:
+                if horizon is not None and offset >= horizon:
+                    return target
                 return None
             del self._rewinding[tp]
         expected = self._next.get(tp)

@@ -191,6 +191,18 @@ def test_continuity_waits_for_the_re_read_after_a_rewind() -> None:
     assert seen.see(tp, 31) == 19  # the re-read itself skipped 19-30
 
 
+def test_continuity_notices_a_re_read_that_never_came() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("candidates", 0)
+    seen.expect(tp, 1150)
+    assert seen.see(tp, 1286) == 1150
+    seen.rewound(tp, 1150, horizon=1400)  # fetched up to 1399 when it rewound
+    assert [seen.see(tp, o) for o in (1287, 1350, 1399)] == [None, None, None]
+    assert seen.see(tp, 1400) == 1150  # new data before the re-read: it was dropped
+
+
 def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
     from sitrep.stream.watermark import Continuity
 
