@@ -331,7 +331,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 except Exception:  # noqa: BLE001 - best effort, as in keep_continuity
                     horizon = None
                 await app.consumer.seek(tp, committed[(topic, partition)])
-                continuity.rewound((topic, partition), committed[(topic, partition)], horizon)
+                continuity.rewound(
+                    (topic, partition), committed[(topic, partition)], horizon, time.monotonic()
+                )
         stalled = sorted(tp for tp, action in actions.items() if action == "restart")
         if stalled:
             log.error(
@@ -364,7 +366,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 committed = -1
             if committed >= 0:
                 continuity.expect(tp, committed)
-        missing = continuity.see(tp, message.offset)
+        missing = continuity.see(tp, message.offset, time.monotonic())
         if missing is None:
             return
         log.warning(
@@ -382,7 +384,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         except Exception:  # noqa: BLE001 - without it a dropped re-read is left to CommitWatch
             horizon = None
         await app.consumer.seek(message.tp, missing)
-        continuity.rewound(tp, missing, horizon)
+        continuity.rewound(tp, missing, horizon, time.monotonic())
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

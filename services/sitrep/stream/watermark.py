@@ -174,9 +174,11 @@ class Continuity:
     before the commit: the worker re-reads from the first missing offset.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, retry_after: float = 5.0) -> None:
+        self.retry_after = retry_after
         self._next: dict[tuple[str, int], int] = {}
-        self._rewinding: dict[tuple[str, int], tuple[int, int | None]] = {}
+        # partition -> (offset sought, fetch position then, when)
+        self._rewinding: dict[tuple[str, int], tuple[int, int | None, float]] = {}
 
     def known(self, tp: tuple[str, int]) -> bool:
         return tp in self._next or tp in self._rewinding
@@ -185,22 +187,29 @@ class Continuity:
         """The partition (newly assigned, or just sought) delivers ``offset`` next."""
         self._next[tp] = offset
 
-    def rewound(self, tp: tuple[str, int], offset: int, horizon: int | None = None) -> None:
+    def rewound(
+        self, tp: tuple[str, int], offset: int, horizon: int | None = None, now: float = 0.0
+    ) -> None:
         """The partition was sought back to ``offset``: what was fetched before still arrives
         first, so offsets are not judged until ``offset`` itself shows up — unless one at or
-        past ``horizon`` (the fetch position when it rewound) comes first: then the re-read
-        was dropped too (faust's fetch loop can drop it) and :meth:`see` says so again."""
-        self._rewinding[tp] = (offset, horizon)
+        past ``horizon`` (the fetch position when it rewound) comes first, ``retry_after``
+        seconds or more after the rewind: then the re-read was dropped too (faust's fetch loop
+        can drop it while it is still handing over an older batch) and :meth:`see` says so
+        again. Seeking again for the same offset keeps the furthest horizon."""
+        previous = self._rewinding.get(tp)
+        if previous is not None and previous[0] == offset and previous[1] is not None:
+            horizon = previous[1] if horizon is None else max(horizon, previous[1])
+        self._rewinding[tp] = (offset, horizon, now)
         self._next.pop(tp, None)
 
-    def see(self, tp: tuple[str, int], offset: int) -> int | None:
+    def see(self, tp: tuple[str, int], offset: int, now: float = 0.0) -> int | None:
         """Record a delivered offset; return the first missing offset when the partition
         skipped past it (or a rewind's re-read never came), else ``None``."""
         rewinding = self._rewinding.get(tp)
         if rewinding is not None:
-            target, horizon = rewinding
+            target, horizon, since = rewinding
             if offset != target:
-                if horizon is not None and offset >= horizon:
+                if horizon is not None and offset >= horizon and now - since >= self.retry_after:
                     return target
                 return None
             del self._rewinding[tp]

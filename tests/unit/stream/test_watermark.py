@@ -194,13 +194,31 @@ def test_continuity_waits_for_the_re_read_after_a_rewind() -> None:
 def test_continuity_notices_a_re_read_that_never_came() -> None:
     from sitrep.stream.watermark import Continuity
 
-    seen = Continuity()
+    seen = Continuity(retry_after=5.0)
     tp = ("candidates", 0)
     seen.expect(tp, 1150)
-    assert seen.see(tp, 1286) == 1150
-    seen.rewound(tp, 1150, horizon=1400)  # fetched up to 1399 when it rewound
-    assert [seen.see(tp, o) for o in (1287, 1350, 1399)] == [None, None, None]
-    assert seen.see(tp, 1400) == 1150  # new data before the re-read: it was dropped
+    assert seen.see(tp, 1286, now=0.0) == 1150
+    seen.rewound(tp, 1150, horizon=1400, now=0.0)  # fetched up to 1399 when it rewound
+    assert [seen.see(tp, o, now=1.0) for o in (1287, 1350, 1399)] == [None, None, None]
+    assert seen.see(tp, 1400, now=2.0) is None  # too soon to judge: the seek may still land
+    assert seen.see(tp, 1401, now=6.0) == 1150  # new data, no re-read: it was dropped
+
+
+def test_seeking_again_for_the_same_offset_keeps_the_furthest_horizon() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity(retry_after=5.0)
+    tp = ("candidates", 3)
+    seen.expect(tp, 1328)
+    assert seen.see(tp, 1397, now=0.0) == 1328
+    seen.rewound(tp, 1328, horizon=2000, now=0.0)
+    assert seen.see(tp, 2000, now=5.0) == 1328
+    # a position read right after a seek is about the offset sought: it lowers nothing
+    seen.rewound(tp, 1328, horizon=1330, now=5.0)
+    assert [seen.see(tp, o, now=6.0) for o in range(1500, 1504)] == [None] * 4
+    assert seen.see(tp, 1328, now=7.0) is None  # the re-read arrives
+    assert seen.see(tp, 1329, now=7.0) is None
+    assert seen.see(tp, 1331, now=7.0) == 1330  # and is judged like any other
 
 
 def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
