@@ -67,6 +67,8 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
 # the cluster step takes up to this many candidates at a time, waiting at most this long
 CLUSTER_BATCH = 200
 CLUSTER_BATCH_SECONDS = 0.02
+# seconds after a rewind by which its re-read must have reached the agents, else seek again
+REREAD_SECONDS = 10.0
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
 
@@ -302,6 +304,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         does not help. Either way the lost messages are processed, at least once."""
         if app.rebalancing or not app.flow_control.is_active():
             return
+        await reseek_overdue()
         try:
             offsets = await (await admin()).list_consumer_group_offsets(app.conf.id)
         except Exception as exc:  # noqa: BLE001 - best effort; never stop on a probe error
@@ -316,23 +319,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         done = {tp: offset for tp, offset in handled.items() if tp in assigned}
         actions = commit_watch.observe(committed, done, time.monotonic())
         for (topic, partition), action in sorted(actions.items()):
-            where: dict[str, Any] = {
-                "stage": STAGE,
-                "partition": f"{topic}:{partition}",
-                "committed": committed.get((topic, partition)),
-                "finished": done[(topic, partition)],
-            }
             if action == "rewind":
-                log.warning("input commits stalled; re-reading from the last commit", extra=where)
-                metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
-                tp = assigned[(topic, partition)]
-                try:
-                    horizon = await app.consumer.position(tp)
-                except Exception:  # noqa: BLE001 - best effort, as in keep_continuity
-                    horizon = None
-                await app.consumer.seek(tp, committed[(topic, partition)])
-                continuity.rewound(
-                    (topic, partition), committed[(topic, partition)], horizon, time.monotonic()
+                await reseek(
+                    assigned[(topic, partition)],
+                    committed[(topic, partition)],
+                    "input commits stalled; re-reading from the last commit",
+                    committed=committed.get((topic, partition)),
+                    finished=done[(topic, partition)],
                 )
         stalled = sorted(tp for tp, action in actions.items() if action == "restart")
         if stalled:
@@ -348,6 +341,29 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             await client.start()
             admin_client.append(client)
         return admin_client[0]
+
+    async def reseek(tp: Any, offset: int, why: str, **extra: Any) -> None:
+        """Seek an input partition back to ``offset`` and have ``continuity`` wait for it."""
+        log.warning(
+            why,
+            extra={"stage": STAGE, "partition": f"{tp.topic}:{tp.partition}", **extra},
+        )
+        metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
+        try:
+            horizon = await app.consumer.position(tp)
+        except Exception:  # noqa: BLE001 - without it a dropped re-read waits for the timer
+            horizon = None
+        await app.consumer.seek(tp, offset)
+        continuity.rewound((tp.topic, tp.partition), offset, horizon, time.monotonic())
+
+    async def reseek_overdue() -> None:
+        """Seek again where a re-read never showed (faust's fetch loop dropped it)."""
+        assigned = {(tp.topic, tp.partition): tp for tp in app.consumer.assignment()}
+        for key, target in continuity.overdue(time.monotonic(), REREAD_SECONDS).items():
+            if key in assigned:
+                await reseek(
+                    assigned[key], target, "re-read did not come; seeking again", target=target
+                )
 
     async def keep_continuity(message: Any) -> None:
         """Re-read a partition from the first offset faust skipped (see ``Continuity``); the
@@ -367,24 +383,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             if committed >= 0:
                 continuity.expect(tp, committed)
         missing = continuity.see(tp, message.offset, time.monotonic())
-        if missing is None:
-            return
-        log.warning(
-            "input skipped offsets; re-reading from the first missing one",
-            extra={
-                "stage": STAGE,
-                "partition": f"{message.topic}:{message.partition}",
-                "missing_from": missing,
-                "delivered": message.offset,
-            },
-        )
-        metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
-        try:
-            horizon = await app.consumer.position(message.tp)
-        except Exception:  # noqa: BLE001 - without it a dropped re-read is left to CommitWatch
-            horizon = None
-        await app.consumer.seek(message.tp, missing)
-        continuity.rewound(tp, missing, horizon, time.monotonic())
+        if missing is not None:
+            await reseek(
+                message.tp,
+                missing,
+                "input skipped offsets; re-reading from the first missing one",
+                missing_from=missing,
+                delivered=message.offset,
+            )
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

@@ -219,6 +219,14 @@ class Continuity:
             return expected
         return None
 
+    def overdue(self, now: float, after: float) -> dict[tuple[str, int], int]:
+        """Partitions whose rewind's re-read has not shown ``after`` seconds after the seek
+        (nothing new arrives past the horizon at the end of a partition, so :meth:`see` cannot
+        tell), with the offset to seek again."""
+        return {
+            tp: target for tp, (target, _, since) in self._rewinding.items() if now - since >= after
+        }
+
     def keep_only(self, tps: set[tuple[str, int]]) -> None:
         """After a rebalance: keep what is known of the partitions this worker had before and
         still has (they resume at the last commit, at or before the kept offset, so a first

@@ -221,6 +221,22 @@ def test_seeking_again_for_the_same_offset_keeps_the_furthest_horizon() -> None:
     assert seen.see(tp, 1331, now=7.0) == 1330  # and is judged like any other
 
 
+def test_a_re_read_that_never_shows_at_the_end_of_a_partition_is_overdue() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("raw", 3)
+    seen.expect(tp, 184)
+    assert seen.see(tp, 256, now=0.0) == 184
+    seen.rewound(tp, 184, horizon=3000, now=0.0)  # everything fetched: nothing new will come
+    assert seen.overdue(now=9.0, after=10.0) == {}
+    assert seen.overdue(now=10.0, after=10.0) == {tp: 184}
+    seen.rewound(tp, 184, horizon=3000, now=10.0)  # sought again
+    assert seen.overdue(now=11.0, after=10.0) == {}
+    assert seen.see(tp, 184, now=12.0) is None  # the re-read came
+    assert seen.overdue(now=30.0, after=10.0) == {}
+
+
 def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
     from sitrep.stream.watermark import Continuity
 
