@@ -350,10 +350,15 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         )
         metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
         try:
-            horizon = await app.consumer.position(tp)
+            horizon = await asyncio.wait_for(app.consumer.position(tp), timeout=5.0)
         except Exception:  # noqa: BLE001 - without it a dropped re-read waits for the timer
             horizon = None
-        await app.consumer.seek(tp, offset)
+        try:
+            # seek_wait seeks inside the consumer's own thread (faust's seek() calls aiokafka
+            # from this one, which is not thread-safe and wedged the consumer here)
+            await asyncio.wait_for(app.consumer.seek_wait({tp: offset}), timeout=60.0)
+        except Exception:  # the overdue check seeks again
+            log.exception("seek failed", extra={"stage": STAGE, "offset": offset})
         continuity.rewound((tp.topic, tp.partition), offset, horizon, time.monotonic())
 
     async def reseek_overdue() -> None:

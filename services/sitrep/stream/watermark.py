@@ -230,6 +230,12 @@ class Continuity:
     def keep_only(self, tps: set[tuple[str, int]]) -> None:
         """After a rebalance: keep what is known of the partitions this worker had before and
         still has (they resume at the last commit, at or before the kept offset, so a first
-        offset past it is a hole); forget the others and every pending rewind."""
-        self._next = {tp: offset for tp, offset in self._next.items() if tp in tps}
+        offset past it is a hole) — a kept partition whose re-read was pending now expects the
+        offset it was waiting for (the commit may already have passed the skipped range) —
+        and forget the others."""
+        kept = {tp: offset for tp, offset in self._next.items() if tp in tps}
+        for tp, (target, _, _) in self._rewinding.items():
+            if tp in tps:
+                kept[tp] = target
+        self._next = kept
         self._rewinding.clear()

@@ -237,6 +237,18 @@ def test_a_re_read_that_never_shows_at_the_end_of_a_partition_is_overdue() -> No
     assert seen.overdue(now=30.0, after=10.0) == {}
 
 
+def test_a_rebalance_during_a_re_read_keeps_waiting_for_what_was_skipped() -> None:
+    from sitrep.stream.watermark import Continuity
+
+    seen = Continuity()
+    tp = ("candidates", 1)
+    seen.expect(tp, 2026)
+    assert seen.see(tp, 2526, now=0.0) == 2026
+    seen.rewound(tp, 2026, horizon=2800, now=0.0)
+    seen.keep_only({tp})  # the commit had already passed 2026..2525 (skipped and acked)
+    assert seen.see(tp, 2526, now=1.0) == 2026
+
+
 def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
     from sitrep.stream.watermark import Continuity
 
