@@ -34,6 +34,7 @@ from typing import Any
 
 import faust
 import orjson
+from aiokafka import TopicPartition
 
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.dedupe.redelivery import events_holding
@@ -46,6 +47,7 @@ from sitrep.ops.kafka import (
     ensure_topics,
     faust_broker_credentials,
     make_admin,
+    make_consumer,
 )
 from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
@@ -67,8 +69,6 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
 # the cluster step takes up to this many candidates at a time, waiting at most this long
 CLUSTER_BATCH = 200
 CLUSTER_BATCH_SECONDS = 0.02
-# seconds after a rewind by which its re-read must have reached the agents, else seek again
-REREAD_SECONDS = 10.0
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
 
@@ -304,7 +304,6 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         does not help. Either way the lost messages are processed, at least once."""
         if app.rebalancing or not app.flow_control.is_active():
             return
-        await reseek_overdue()
         try:
             offsets = await (await admin()).list_consumer_group_offsets(app.conf.id)
         except Exception as exc:  # noqa: BLE001 - best effort; never stop on a probe error
@@ -343,32 +342,51 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         return admin_client[0]
 
     async def reseek(tp: Any, offset: int, why: str, **extra: Any) -> None:
-        """Seek an input partition back to ``offset`` and have ``continuity`` wait for it."""
+        """Seek an input partition back to ``offset`` (its last commit): faust re-delivers
+        what it never acknowledged."""
         log.warning(
             why,
             extra={"stage": STAGE, "partition": f"{tp.topic}:{tp.partition}", **extra},
         )
         metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
         try:
-            horizon = await asyncio.wait_for(app.consumer.position(tp), timeout=5.0)
-        except Exception:  # noqa: BLE001 - without it a dropped re-read waits for the timer
-            horizon = None
-        try:
             # seek_wait seeks inside the consumer's own thread (faust's seek() calls aiokafka
-            # from this one, which is not thread-safe and wedged the consumer here)
+            # from this one, which is not thread-safe and wedged the consumer once)
             await asyncio.wait_for(app.consumer.seek_wait({tp: offset}), timeout=60.0)
-        except Exception:  # the overdue check seeks again
+        except Exception:  # CommitWatch looks again and, after three tries, restarts
             log.exception("seek failed", extra={"stage": STAGE, "offset": offset})
-        continuity.rewound((tp.topic, tp.partition), offset, horizon, time.monotonic())
 
-    async def reseek_overdue() -> None:
-        """Seek again where a re-read never showed (faust's fetch loop dropped it)."""
-        assigned = {(tp.topic, tp.partition): tp for tp in app.consumer.assignment()}
-        for key, target in continuity.overdue(time.monotonic(), REREAD_SECONDS).items():
-            if key in assigned:
-                await reseek(
-                    assigned[key], target, "re-read did not come; seeking again", target=target
-                )
+    async def refetch(tp: Any, first: int, end: int) -> int:
+        """Produce the records ``[first, end)`` of an input partition again, to its end: faust
+        acknowledged them without delivering them (see ``Continuity``), and seeking back cannot
+        be relied on (its fetch loop drops re-fetched records while it still hands over an
+        older batch). The copies reach the agents like any other record; what the originals
+        had done already (if anything) a copy repeats idempotently. Returns the count."""
+        topic = raw_topic if tp.topic == raw_topic.get_topic_name() else candidates_topic
+        source = TopicPartition(tp.topic, tp.partition)
+        reader = make_consumer(settings, group=f"{settings.group_prefix}.refetch", group_id=None)
+        await reader.start()
+        copied = 0
+        try:
+            reader.assign([source])
+            reader.seek(source, first)
+            deadline = time.monotonic() + 60.0
+            while first + copied < end and time.monotonic() < deadline:
+                batch = await reader.getmany(source, timeout_ms=1000)
+                for record in batch.get(source, []):
+                    if record.offset >= end:
+                        break
+                    await topic.send(
+                        key=record.key,
+                        value=record.value,
+                        headers=list(record.headers or ()),
+                        partition=tp.partition,
+                        force=True,
+                    )
+                    copied += 1
+        finally:
+            await reader.stop()
+        return copied
 
     async def keep_continuity(message: Any) -> None:
         """Re-read a partition from the first offset faust skipped (see ``Continuity``); the
@@ -387,15 +405,21 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 committed = -1
             if committed >= 0:
                 continuity.expect(tp, committed)
-        missing = continuity.see(tp, message.offset, time.monotonic())
-        if missing is not None:
-            await reseek(
-                message.tp,
-                missing,
-                "input skipped offsets; re-reading from the first missing one",
-                missing_from=missing,
-                delivered=message.offset,
-            )
+        missing = continuity.see(tp, message.offset)
+        if missing is None:
+            return
+        metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
+        copied = await refetch(message.tp, missing, message.offset)
+        log.warning(
+            "input skipped offsets; produced the skipped records again",
+            extra={
+                "stage": STAGE,
+                "partition": f"{message.topic}:{message.partition}",
+                "missing_from": missing,
+                "delivered": message.offset,
+                "copied": copied,
+            },
+        )
 
     async def record_outcome(breaker: DlqBreaker, *, ok: bool) -> None:
         """Count an input; when the breaker opens, stop the worker (non-zero exit)."""

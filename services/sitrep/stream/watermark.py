@@ -167,75 +167,34 @@ class Continuity:
     """The next offset each input partition should deliver to the agents; finds holes. Pure.
 
     Under at-least-once every offset of sitrep's input topics holds a record, so the agents
-    must see each one. faust can acknowledge a fetched message without delivering it (a message
-    of an earlier consumer generation is skipped and acked during a rebalance) while the
-    re-fetch that should bring it again is dropped by its fetch loop: the commit then moves
+    must see each one. faust (0.15) can acknowledge a fetched message without delivering it (a
+    message of an earlier consumer generation is skipped and acked during a rebalance) while
+    the re-fetch that should bring it again is dropped by its fetch loop: the commit then moves
     past a message nobody processed. A hole in the offsets the agents see is that loss, caught
-    before the commit: the worker re-reads from the first missing offset.
+    in time: the worker produces the missing records again (see ``refetch`` in the app).
     """
 
-    def __init__(self, retry_after: float = 5.0) -> None:
-        self.retry_after = retry_after
+    def __init__(self) -> None:
         self._next: dict[tuple[str, int], int] = {}
-        # partition -> (offset sought, fetch position then, when)
-        self._rewinding: dict[tuple[str, int], tuple[int, int | None, float]] = {}
 
     def known(self, tp: tuple[str, int]) -> bool:
-        return tp in self._next or tp in self._rewinding
+        return tp in self._next
 
     def expect(self, tp: tuple[str, int], offset: int) -> None:
-        """The partition (newly assigned, or just sought) delivers ``offset`` next."""
+        """The partition (newly assigned) delivers ``offset`` next."""
         self._next[tp] = offset
 
-    def rewound(
-        self, tp: tuple[str, int], offset: int, horizon: int | None = None, now: float = 0.0
-    ) -> None:
-        """The partition was sought back to ``offset``: what was fetched before still arrives
-        first, so offsets are not judged until ``offset`` itself shows up — unless one at or
-        past ``horizon`` (the fetch position when it rewound) comes first, ``retry_after``
-        seconds or more after the rewind: then the re-read was dropped too (faust's fetch loop
-        can drop it while it is still handing over an older batch) and :meth:`see` says so
-        again. Seeking again for the same offset keeps the furthest horizon."""
-        previous = self._rewinding.get(tp)
-        if previous is not None and previous[0] == offset and previous[1] is not None:
-            horizon = previous[1] if horizon is None else max(horizon, previous[1])
-        self._rewinding[tp] = (offset, horizon, now)
-        self._next.pop(tp, None)
-
-    def see(self, tp: tuple[str, int], offset: int, now: float = 0.0) -> int | None:
+    def see(self, tp: tuple[str, int], offset: int) -> int | None:
         """Record a delivered offset; return the first missing offset when the partition
-        skipped past it (or a rewind's re-read never came), else ``None``."""
-        rewinding = self._rewinding.get(tp)
-        if rewinding is not None:
-            target, horizon, since = rewinding
-            if offset != target:
-                if horizon is not None and offset >= horizon and now - since >= self.retry_after:
-                    return target
-                return None
-            del self._rewinding[tp]
+        skipped past it, else ``None`` (an offset below the expected one is a re-delivery)."""
         expected = self._next.get(tp)
         self._next[tp] = offset + 1 if expected is None else max(expected, offset + 1)
         if expected is not None and offset > expected:
             return expected
         return None
 
-    def overdue(self, now: float, after: float) -> dict[tuple[str, int], int]:
-        """Partitions whose rewind's re-read has not shown ``after`` seconds after the seek
-        (nothing new arrives past the horizon at the end of a partition, so :meth:`see` cannot
-        tell), with the offset to seek again."""
-        return {
-            tp: target for tp, (target, _, since) in self._rewinding.items() if now - since >= after
-        }
-
     def keep_only(self, tps: set[tuple[str, int]]) -> None:
         """After a rebalance: keep what is known of the partitions this worker had before and
         still has (they resume at the last commit, at or before the kept offset, so a first
-        offset past it is a hole) — a kept partition whose re-read was pending now expects the
-        offset it was waiting for (the commit may already have passed the skipped range) —
-        and forget the others."""
-        kept = {tp: offset for tp, offset in self._next.items() if tp in tps}
-        for tp, (target, _, _) in self._rewinding.items():
-            if tp in tps:
-                kept[tp] = target
-        self._next = kept
-        self._rewinding.clear()
+        offset past it is a hole); forget the others."""
+        self._next = {tp: offset for tp, offset in self._next.items() if tp in tps}

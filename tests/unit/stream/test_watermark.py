@@ -174,79 +174,16 @@ def test_continuity_finds_a_hole_at_the_start_of_an_assignment() -> None:
     assert seen.see(tp, 840) == 832
 
 
-def test_continuity_waits_for_the_re_read_after_a_rewind() -> None:
+def test_continuity_takes_a_re_delivery_after_a_rewind_without_a_hole() -> None:
     from sitrep.stream.watermark import Continuity
 
     seen = Continuity()
     tp = ("raw", 1)
     seen.expect(tp, 10)
-    seen.see(tp, 10)
-    assert seen.see(tp, 15) == 11
-    seen.rewound(tp, 11)
-    # what was fetched before the rewind still arrives first: not judged
-    assert [seen.see(tp, o) for o in (16, 17, 30)] == [None, None, None]
-    # the re-read starts at 11 and runs on past what was already seen, without a hole
-    assert [seen.see(tp, o) for o in (11, 12, 13, 14, 15, 16, 17)] == [None] * 7
-    assert seen.see(tp, 18) is None
-    assert seen.see(tp, 31) == 19  # the re-read itself skipped 19-30
-
-
-def test_continuity_notices_a_re_read_that_never_came() -> None:
-    from sitrep.stream.watermark import Continuity
-
-    seen = Continuity(retry_after=5.0)
-    tp = ("candidates", 0)
-    seen.expect(tp, 1150)
-    assert seen.see(tp, 1286, now=0.0) == 1150
-    seen.rewound(tp, 1150, horizon=1400, now=0.0)  # fetched up to 1399 when it rewound
-    assert [seen.see(tp, o, now=1.0) for o in (1287, 1350, 1399)] == [None, None, None]
-    assert seen.see(tp, 1400, now=2.0) is None  # too soon to judge: the seek may still land
-    assert seen.see(tp, 1401, now=6.0) == 1150  # new data, no re-read: it was dropped
-
-
-def test_seeking_again_for_the_same_offset_keeps_the_furthest_horizon() -> None:
-    from sitrep.stream.watermark import Continuity
-
-    seen = Continuity(retry_after=5.0)
-    tp = ("candidates", 3)
-    seen.expect(tp, 1328)
-    assert seen.see(tp, 1397, now=0.0) == 1328
-    seen.rewound(tp, 1328, horizon=2000, now=0.0)
-    assert seen.see(tp, 2000, now=5.0) == 1328
-    # a position read right after a seek is about the offset sought: it lowers nothing
-    seen.rewound(tp, 1328, horizon=1330, now=5.0)
-    assert [seen.see(tp, o, now=6.0) for o in range(1500, 1504)] == [None] * 4
-    assert seen.see(tp, 1328, now=7.0) is None  # the re-read arrives
-    assert seen.see(tp, 1329, now=7.0) is None
-    assert seen.see(tp, 1331, now=7.0) == 1330  # and is judged like any other
-
-
-def test_a_re_read_that_never_shows_at_the_end_of_a_partition_is_overdue() -> None:
-    from sitrep.stream.watermark import Continuity
-
-    seen = Continuity()
-    tp = ("raw", 3)
-    seen.expect(tp, 184)
-    assert seen.see(tp, 256, now=0.0) == 184
-    seen.rewound(tp, 184, horizon=3000, now=0.0)  # everything fetched: nothing new will come
-    assert seen.overdue(now=9.0, after=10.0) == {}
-    assert seen.overdue(now=10.0, after=10.0) == {tp: 184}
-    seen.rewound(tp, 184, horizon=3000, now=10.0)  # sought again
-    assert seen.overdue(now=11.0, after=10.0) == {}
-    assert seen.see(tp, 184, now=12.0) is None  # the re-read came
-    assert seen.overdue(now=30.0, after=10.0) == {}
-
-
-def test_a_rebalance_during_a_re_read_keeps_waiting_for_what_was_skipped() -> None:
-    from sitrep.stream.watermark import Continuity
-
-    seen = Continuity()
-    tp = ("candidates", 1)
-    seen.expect(tp, 2026)
-    assert seen.see(tp, 2526, now=0.0) == 2026
-    seen.rewound(tp, 2026, horizon=2800, now=0.0)
-    seen.keep_only({tp})  # the commit had already passed 2026..2525 (skipped and acked)
-    assert seen.see(tp, 2526, now=1.0) == 2026
+    assert [seen.see(tp, o) for o in (10, 11, 12, 13)] == [None] * 4
+    # a seek back to the commit re-delivers 11..13, then the stream goes on
+    assert [seen.see(tp, o) for o in (11, 12, 13, 14, 15)] == [None] * 5
+    assert seen.see(tp, 20) == 16
 
 
 def test_continuity_without_an_expectation_takes_the_first_offset_as_given() -> None:
