@@ -89,7 +89,7 @@ LAST_PROGRESS: Final = Gauge(
 )
 INPUT_REWINDS: Final = Counter(
     "sitrep_input_rewinds_total",
-    "Input partitions re-read from their last commit because commits stalled behind processing",
+    "Input partitions repaired: records faust skipped produced again, or a stalled commit re-read",
     ["stage"],
     registry=REGISTRY,
 )
