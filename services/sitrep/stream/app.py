@@ -371,10 +371,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             reader.assign([source])
             reader.seek(source, first)
             deadline = time.monotonic() + 60.0
-            while first + copied < end and time.monotonic() < deadline:
+            done = False
+            while not done and time.monotonic() < deadline:
                 batch = await reader.getmany(source, timeout_ms=1000)
                 for record in batch.get(source, []):
                     if record.offset >= end:
+                        done = True
                         break
                     await topic.send(
                         key=record.key,
@@ -384,13 +386,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         force=True,
                     )
                     copied += 1
+                    done = record.offset + 1 >= end
         finally:
             await reader.stop()
         return copied
 
     async def keep_continuity(message: Any) -> None:
-        """Re-read a partition from the first offset faust skipped (see ``Continuity``); the
-        first message of a partition new to this worker is checked against its commit."""
+        """Produce again what faust skipped before ``message`` (see ``Continuity``); the first
+        message of a partition new to this worker is checked against its commit."""
         if not check_holes:
             return
         tp = (message.topic, message.partition)
@@ -409,12 +412,23 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         if missing is None:
             return
         metrics.INPUT_REWINDS.labels(stage=STAGE).inc()
-        copied = await refetch(message.tp, missing, message.offset)
+        where = f"{message.topic}:{message.partition}"
+        try:
+            copied = await refetch(message.tp, missing, message.offset)
+        except Exception:
+            # a restart would resume past the skipped records (faust acknowledged them): say
+            # exactly which offsets, for an operator to produce again
+            log.critical(
+                "input skipped offsets and producing them again failed",
+                exc_info=True,
+                extra={"stage": STAGE, "partition": where, "offsets": [missing, message.offset]},
+            )
+            return
         log.warning(
             "input skipped offsets; produced the skipped records again",
             extra={
                 "stage": STAGE,
-                "partition": f"{message.topic}:{message.partition}",
+                "partition": where,
                 "missing_from": missing,
                 "delivered": message.offset,
                 "copied": copied,
