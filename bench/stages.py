@@ -100,31 +100,14 @@ def faust_app(settings: Settings, *, batched: bool = False) -> Any:
     """
     import faust
 
-    from sitrep.stream.app import faust_config
+    from sitrep.stream.app import byte_topic, faust_config
 
     config = faust_config(settings, f"{settings.data_dir}/faust-passthrough")
     config["processing_guarantee"] = "at_least_once"
     app = faust.App(group_of(settings), **config)
-    raw_topic = app.topic(
-        settings.topic(RAW.suffix),
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    output_topic = app.topic(
-        settings.topic(OUTPUT_SUFFIX),
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
-    dlq_topic = app.topic(
-        settings.topic("dlq.v1"),
-        key_serializer="raw",
-        value_serializer="raw",
-        partitions=settings.partitions,
-    )
+    raw_topic = byte_topic(app, settings, RAW.suffix)
+    output_topic = byte_topic(app, settings, OUTPUT_SUFFIX)
+    dlq_topic = byte_topic(app, settings, "dlq.v1")
 
     def passed(message: Any) -> bytes | DeadLetter:
         try:

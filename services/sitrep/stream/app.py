@@ -55,7 +55,7 @@ from sitrep.records.codec import RecordError, decode_raw_item, decode_report, en
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.model import Event
 from sitrep.records.times import parse_iso, utc_now
-from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS, TopicSpec
+from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
 from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
@@ -118,28 +118,30 @@ def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
     }
 
 
+def byte_topic(app: faust.App, settings: Settings, suffix: str) -> Any:
+    """One of sitrep's topics (``settings.topic(suffix)``) as faust sees it: raw bytes in and
+    out, sitrep's partition count."""
+    return app.topic(
+        settings.topic(suffix),
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=settings.partitions,
+    )
+
+
 def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
     app = faust.App(
         f"{settings.group_prefix}.processor", **faust_config(settings, f"{settings.data_dir}/faust")
     )
 
-    def byte_topic(spec: TopicSpec) -> Any:
-        """One of sitrep's topics as faust sees it: raw bytes in and out."""
-        return app.topic(
-            settings.topic(spec.suffix),
-            key_type=bytes,
-            value_type=bytes,
-            key_serializer="raw",
-            value_serializer="raw",
-            partitions=settings.partitions,
-        )
-
-    raw_topic = byte_topic(RAW)
-    reports_topic = byte_topic(REPORTS)
-    events_topic = byte_topic(EVENTS)
-    candidates_topic = byte_topic(CANDIDATES)
-    dlq_topic = byte_topic(DLQ)
+    raw_topic = byte_topic(app, settings, RAW.suffix)
+    reports_topic = byte_topic(app, settings, REPORTS.suffix)
+    events_topic = byte_topic(app, settings, EVENTS.suffix)
+    candidates_topic = byte_topic(app, settings, CANDIDATES.suffix)
+    dlq_topic = byte_topic(app, settings, DLQ.suffix)
     # written once per batch, outside any one event: the changelog partition comes from the
     # producer's partitioner on the cell key, which is the candidates topic's partition for it
     cells = app.Table(
@@ -447,6 +449,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             await stop_worker(exc)
             raise
 
+    async def reject(
+        event: Any, stage: str, exc: BaseException, error_class: str, breaker: DlqBreaker
+    ) -> None:
+        """One input that cannot be handled: to the DLQ with its reason, counted by the breaker."""
+        await dead_letter(event, stage, exc, error_class)
+        await record_outcome(breaker, ok=False)
+
     async def crash_worker(agent: str, exc: BaseException) -> None:
         """An error outside the per-item handling (Kafka, the tables) stops the whole worker:
         faust would restart the agent past the failed item; a restarted worker re-reads every
@@ -472,12 +481,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     )
                     report = build_report(raw, source, understander, utc_now())
                 except RecordError as exc:
-                    await dead_letter(event, "process.decode", exc, "invalid_record")
-                    await record_outcome(normalize_breaker, ok=False)
+                    await reject(event, "process.decode", exc, "invalid_record", normalize_breaker)
                     continue
                 except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
-                    await dead_letter(event, "process.understand", exc, "processing_error")
-                    await record_outcome(normalize_breaker, ok=False)
+                    await reject(
+                        event, "process.understand", exc, "processing_error", normalize_breaker
+                    )
                     continue
                 await record_outcome(normalize_breaker, ok=True)
                 metrics.STAGE_SECONDS.labels(step="understand").observe(
@@ -579,12 +588,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         if clock is not None:
                             state = expire(state, clock, window)
                     except RecordError as exc:
-                        await dead_letter(event, "process.cluster", exc, "invalid_record")
-                        await record_outcome(cluster_breaker, ok=False)
+                        await reject(
+                            event, "process.cluster", exc, "invalid_record", cluster_breaker
+                        )
                         continue
                     except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
-                        await dead_letter(event, "process.cluster", exc, "processing_error")
-                        await record_outcome(cluster_breaker, ok=False)
+                        await reject(
+                            event, "process.cluster", exc, "processing_error", cluster_breaker
+                        )
                         continue
                     await record_outcome(cluster_breaker, ok=True)
                     metrics.STAGE_SECONDS.labels(step="cluster").observe(
