@@ -93,6 +93,13 @@ INPUT_REWINDS: Final = Counter(
     ["stage"],
     registry=REGISTRY,
 )
+INPUT_PAUSED: Final = Gauge(
+    "sitrep_input_paused_partitions",
+    "Input partitions paused because their event time ran more than a cluster window ahead of "
+    "the slowest one (a backfill; bounds the open state)",
+    ["stage"],
+    registry=REGISTRY,
+)
 DLQ_BREAKER_OPEN: Final = Gauge(
     "sitrep_dlq_breaker_open",
     "1 when the DLQ circuit breaker stopped the stage",

@@ -35,6 +35,7 @@ from typing import Any
 import faust
 import orjson
 from aiokafka import TopicPartition
+from faust.types import TP
 
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.dedupe.redelivery import events_holding
@@ -57,7 +58,7 @@ from sitrep.records.model import Event
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 from sitrep.sources import SourceRegistry
-from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
+from sitrep.stream.watermark import Alignment, CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     # event time of this worker's raw partitions, and of the workers that feed the candidates
     # topic; an input silent for 15 s stops holding expiry back
     raw_clock = Watermarks(idle_after=15.0, require_caught_up=True)
+    # raw partitions with a backlog more than a window ahead of that clock wait for the others:
+    # what the clock holds back stays in memory (see Alignment)
+    alignment = Alignment(max_skew=window.total_seconds())
     # per candidates partition: the stamps of each upstream worker seen on that partition (a
     # partition with a backlog must not be expired by the clock of a partition ahead of it)
     upstream_clocks: dict[int, Watermarks] = {}
@@ -241,6 +245,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         decoded.clear()
         handled.clear()
         commit_watch.forget()
+        alignment.forget()  # faust resumes every partition once its tables are recovered
+        metrics.INPUT_PAUSED.labels(stage=STAGE).set(0)
         now_assigned = {(tp.topic, tp.partition) for tp in assigned}
         continuity.keep_only(now_assigned & held_before)
         held_before.clear()
@@ -279,6 +285,25 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 except Exception:  # noqa: BLE001, S112 - best effort; keep the last answer
                     continue
                 raw_clock.caught_up(tp.partition, position is not None and position >= end)
+
+    @app.timer(interval=1.0)
+    async def align_raw_partitions() -> None:
+        """Pause raw partitions whose event time ran ahead (see ``Alignment``); never while
+        faust rebalances or recovers its tables (it pauses and resumes partitions itself)."""
+        if app.rebalancing or app.in_recovery or not app.flow_control.is_active():
+            return
+        pause, resume = alignment.decide(raw_clock)
+        topic = raw_topic.get_topic_name()
+        if pause:
+            app.consumer.pause_partitions({TP(topic, p) for p in pause})  # type: ignore[arg-type]
+        if resume:
+            app.consumer.resume_partitions({TP(topic, p) for p in resume})  # type: ignore[arg-type]
+        if pause or resume:
+            metrics.INPUT_PAUSED.labels(stage=STAGE).set(len(alignment.paused))
+            log.debug(
+                "raw partitions aligned by event time",
+                extra={"stage": STAGE, "paused": list(pause), "resumed": list(resume)},
+            )
 
     async def stop_worker(exc: BaseException) -> None:
         """Crash the faust app (non-zero exit); if its shutdown hangs (it waits for streams to

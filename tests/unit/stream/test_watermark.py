@@ -212,3 +212,51 @@ def test_continuity_after_a_rebalance_keeps_only_partitions_held_throughout() ->
     seen2.keep_only({kept})
     # ... or, when faust skipped the re-delivery, past what this worker had processed
     assert seen2.see(kept, 130) == 101
+
+
+def test_alignment_pauses_a_backlogged_partition_far_ahead_and_resumes_it_at_half_the_skew() -> (
+    None
+):
+    from sitrep.stream.watermark import Alignment
+
+    marks = Watermarks(idle_after=15.0, clock=Clock(), require_caught_up=True)
+    align = Alignment(max_skew=100.0)
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 1_090.0)
+    assert align.decide(marks) == (set(), set())  # within the skew
+    marks.observe(1, 1_101.0)
+    assert align.decide(marks) == ({1}, set())
+    assert align.decide(marks) == (set(), set())  # paused once, not again
+    marks.observe(0, 1_030.0)  # 71 behind: still more than half the skew
+    assert align.decide(marks) == (set(), set())
+    marks.observe(0, 1_051.0)  # 50 behind
+    assert align.decide(marks) == (set(), {1})
+    assert align.paused == set()
+
+
+def test_alignment_never_pauses_the_slowest_input_or_a_caught_up_one() -> None:
+    from sitrep.stream.watermark import Alignment
+
+    marks = Watermarks(idle_after=15.0, clock=Clock(), require_caught_up=True)
+    align = Alignment(max_skew=100.0)
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 5_000.0)
+    marks.observe(2, 9_000.0)
+    marks.caught_up(2, True)  # live items: they must not wait for a backfill elsewhere
+    assert align.decide(marks) == ({1}, set())
+    marks.caught_up(1, True)  # a paused partition found caught up is resumed
+    assert align.decide(marks) == (set(), {1})
+
+
+def test_alignment_resumes_everything_when_the_watermark_is_unknown() -> None:
+    from sitrep.stream.watermark import Alignment
+
+    marks = Watermarks(idle_after=15.0, clock=Clock(), require_caught_up=True)
+    align = Alignment(max_skew=100.0)
+    marks.observe(0, 1_000.0)
+    marks.observe(1, 2_000.0)
+    assert align.decide(marks) == ({1}, set())
+    marks.hold(2)  # a partition newly assigned and not seen yet: no watermark
+    assert align.decide(marks) == (set(), {1})
+    align.forget()
+    assert align.paused == set()
