@@ -100,6 +100,12 @@ INPUT_PAUSED: Final = Gauge(
     ["stage"],
     registry=REGISTRY,
 )
+INPUT_PAUSES: Final = Counter(
+    "sitrep_input_pauses_total",
+    "Input partitions paused for running more than a cluster window ahead in event time",
+    ["stage"],
+    registry=REGISTRY,
+)
 DLQ_BREAKER_OPEN: Final = Gauge(
     "sitrep_dlq_breaker_open",
     "1 when the DLQ circuit breaker stopped the stage",
