@@ -26,6 +26,7 @@ from tests.services import ServiceProcess, drain, isolated_settings
 from sitrep.ops.kafka import ensure_topics, make_producer
 from sitrep.ops.settings import Settings
 from sitrep.records import encode
+from sitrep.records.topics import RAW
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +48,7 @@ async def produce_split(settings: Settings, n: int) -> None:
             partition = SPREAD[i % len(SPREAD)]
             sent.append(
                 await producer.send(
-                    settings.topic("raw.v1"),
+                    settings.topic(RAW.suffix),
                     value=encode(item),
                     key=item.source_id.encode(),
                     partition=partition,

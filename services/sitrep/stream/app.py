@@ -138,8 +138,9 @@ def swap_paused(consumer: Any, pause: set[TP], resume: set[TP]) -> None:
     faust's ``pause_partitions`` removes the partitions from the very set its fetch loop is
     checking each fetched record against while it hands a batch over: the batch's remaining
     records of a paused partition are dropped although their offsets were consumed (holes of
-    10-375 records in one 20k-item run, and a stall when a hole was at a partition's end). Here the set is replaced instead: the batch in flight is delivered whole and the
-    next fetch leaves the paused partitions out. (faust 0.15: ``_active_partitions`` is the set
+    10-375 records in one 20k-item run, and a stall when a hole was at a partition's end).
+    Here the set is replaced instead: the batch in flight is delivered whole and the next
+    fetch leaves the paused partitions out. (faust 0.15: ``_active_partitions`` is the set
     its fetcher reads at the start of each fetch, ``_paused_partitions`` the ones it keeps out
     when it rebuilds that set after a rebalance; its recovery resumes every partition.)"""
     active = set(consumer._get_active_partitions())

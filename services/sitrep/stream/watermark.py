@@ -13,9 +13,9 @@ sends; the cluster step tracks the stamps of each upstream worker the same way.
 
 The low watermark keeps expiry correct under skew, but what it holds back stays in memory: in a
 backfill the consumer reads some partitions faster than others, and open events then pile up
-for the whole skew, not one window (measured: open events 27 days old a minute into a 120k-item
-backlog, growing with it). :class:`Alignment` bounds the skew: a partition far ahead of the watermark is paused
-until the others catch up (like Flink's watermark alignment, or Kafka Streams picking the
+for the whole skew, not one window (measured: open events 27 days old a minute into a
+120k-item backlog, growing with it). :class:`Alignment` bounds the skew: a partition far ahead
+of the watermark is paused until the others catch up (like Flink's watermark alignment, or Kafka Streams picking the
 oldest buffered record).
 """
 
