@@ -33,10 +33,10 @@ from bench.context import BenchRun, bench_run
 from bench.corpus import raw_items
 from bench.measure import mib, peak_rss_bytes, rss_bytes
 from bench.results import RESULTS_DIR, Result
-from bench.streams import BenchError, GroupWatch, quiet_client_logs, topic_span
+from bench.streams import BenchError, GroupWatch, processor_groups, quiet_client_logs, topic_span
 from sitrep.ops.kafka import ensure_topics
 from sitrep.records import encode
-from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS, TOPICS
+from sitrep.records.topics import EVENTS, RAW, REPORTS, TOPICS
 
 DEFAULT_ITEMS: Final = 200_000
 QUICK_ITEMS: Final = 2_000
@@ -74,9 +74,9 @@ async def _backfill(
     settings = run.settings
     half = items // 2
     prefix = settings.group_prefix
-    processor_groups = GroupWatch(settings, f"{prefix}.processor", (RAW.suffix, CANDIDATES.suffix))
-    sink_groups = GroupWatch(settings, f"{prefix}.sink", (REPORTS.suffix, EVENTS.suffix))
-    async with processor_groups as processor_watch, sink_groups as sink_watch:
+    processor = GroupWatch(settings, processor_groups(settings))
+    sink = GroupWatch(settings, f"{prefix}.sink", (REPORTS.suffix, EVENTS.suffix))
+    async with processor as processor_watch, sink as sink_watch:
         await processor_watch.wait_members(1, JOIN_TIMEOUT, run.alive)
         await sink_watch.wait_members(1, JOIN_TIMEOUT, run.alive)
         started = time.monotonic()

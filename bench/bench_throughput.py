@@ -34,7 +34,14 @@ from bench.corpus import raw_items
 from bench.measure import mib, peak_rss_bytes
 from bench.results import RESULTS_DIR, Result
 from bench.stages import OUTPUT_SUFFIX, group_of
-from bench.streams import BenchError, GroupWatch, produce_raw, quiet_client_logs, topic_span
+from bench.streams import (
+    BenchError,
+    GroupWatch,
+    processor_groups,
+    produce_raw,
+    quiet_client_logs,
+    topic_span,
+)
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
 
 DEFAULT_ITEMS: Final = {
@@ -50,15 +57,17 @@ CONSUME_TIMEOUT: Final = 900.0
 
 def _start(
     run: BenchRun, stage: str, profile_to: Path | None, uvloop: bool, guarantee: dict[str, str]
-) -> tuple[ServiceProcess, str]:
+) -> tuple[ServiceProcess, dict[str, tuple[str, ...]]]:
     """Start the stage (under cProfile when ``profile_to``, on uvloop when ``uvloop``, with the
-    processor's ``SITREP_PROCESSING_GUARANTEE`` in ``guarantee``); returns it and its group."""
+    processor's ``SITREP_PROCESSING_GUARANTEE`` in ``guarantee``); returns it and its
+    consumer groups with their input suffixes."""
+    group: dict[str, tuple[str, ...]]
     if stage == "processor":
         command: tuple[str, ...] = ("sitrep.cli", "process")
-        group = f"{run.settings.group_prefix}.processor"
+        group = processor_groups(run.settings)
     else:
         command = ("bench.stages", stage)
-        group = group_of(run.settings)
+        group = {group_of(run.settings): (RAW.suffix,)}
     if uvloop:
         command = ("bench.uvloop_run", *command)
     if profile_to is not None:
@@ -157,10 +166,9 @@ def measure(
             if stage == "processor"
             else (OUTPUT_SUFFIX,)
         )
-        inputs = (RAW.suffix, CANDIDATES.suffix) if stage == "processor" else (RAW.suffix,)
 
         async def consumed() -> float:
-            async with GroupWatch(settings, group, inputs) as watch:
+            async with GroupWatch(settings, group) as watch:
                 return await watch.wait_consumed(
                     produced, CONSUME_TIMEOUT, run.alive, input_suffix=RAW.suffix
                 )

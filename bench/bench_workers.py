@@ -23,7 +23,14 @@ from bench.context import bench_run
 from bench.corpus import raw_items
 from bench.measure import mib, peak_rss_bytes
 from bench.results import RESULTS_DIR, Result
-from bench.streams import BenchError, GroupWatch, produce_raw, quiet_client_logs, topic_span
+from bench.streams import (
+    BenchError,
+    GroupWatch,
+    processor_groups,
+    produce_raw,
+    quiet_client_logs,
+    topic_span,
+)
 from sitrep.ops.kafka import ensure_topics
 from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS, TOPICS
 
@@ -41,10 +48,9 @@ def measure_workers(workers: int, items: int, result: Result) -> float:
         result.parameters.setdefault("topic_prefixes", []).append(settings.topic_prefix)
         asyncio.run(ensure_topics(settings, TOPICS))
         services = [run.start("process") for _ in range(workers)]
-        group = f"{settings.group_prefix}.processor"
 
         async def session() -> int:
-            async with GroupWatch(settings, group, (RAW.suffix, CANDIDATES.suffix)) as watch:
+            async with GroupWatch(settings, processor_groups(settings)) as watch:
                 await watch.wait_members(workers, JOIN_TIMEOUT, run.alive)
                 produced = await produce_raw(settings, raw_items(items))
                 await watch.wait_consumed(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from bench.measure import Span
 from sitrep.ops.kafka import ensure_topics, make_admin, make_consumer, make_producer
 from sitrep.ops.settings import Settings
 from sitrep.records import RawItem, encode
-from sitrep.records.topics import RAW, TOPICS
+from sitrep.records.topics import CANDIDATES, RAW, TOPICS
 
 PRODUCE_WINDOW = 5000  # sends in flight before waiting for their acks
 
@@ -142,15 +142,30 @@ class GroupProgress:
         return max(0, self.end - self.committed)
 
 
-class GroupWatch:
-    """Polls one consumer group's progress on its input topics (an admin and a probe client)."""
+def processor_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
+    """The processor's consumer groups and their input topic suffixes: the normalize loop on
+    raw, the faust cluster agent on candidates."""
+    return {
+        f"{settings.group_prefix}.normalizer": (RAW.suffix,),
+        f"{settings.group_prefix}.processor": (CANDIDATES.suffix,),
+    }
 
-    def __init__(self, settings: Settings, group: str, suffixes: Sequence[str]) -> None:
+
+class GroupWatch:
+    """Polls consumer groups' progress on their input topics (an admin and a probe client):
+    one group and its input suffixes, or a mapping of several (whose progress adds up)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        group: str | Mapping[str, Sequence[str]],
+        suffixes: Sequence[str] = (),
+    ) -> None:
         self.settings = settings
-        self.group = group
-        self.topics = [settings.topic(s) for s in suffixes]
+        self.groups = {group: tuple(suffixes)} if isinstance(group, str) else dict(group)
+        self.group = " + ".join(self.groups)
         self._admin = make_admin(settings)
-        self._probe = make_consumer(settings, group=f"{group}.bench-probe")
+        self._probe = make_consumer(settings, group=f"{next(iter(self.groups))}.bench-probe")
 
     async def __aenter__(self) -> GroupWatch:
         await self._admin.start()
@@ -162,24 +177,36 @@ class GroupWatch:
         await self._admin.close()
 
     async def progress(self, suffixes: Sequence[str] | None = None) -> GroupProgress:
-        topics = self.topics if suffixes is None else [self.settings.topic(s) for s in suffixes]
-        tps = await _partitions(self._admin, topics)
-        committed = await self._admin.list_consumer_group_offsets(self.group)
-        ends = await self._probe.end_offsets(tps) if tps else {}
-        done = sum(
-            committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
-            for tp in tps
-        )
-        return GroupProgress(done, sum(ends.values()))
+        """Committed against end offsets, over every group's input topics (only those among
+        ``suffixes`` when given)."""
+        done = end = 0
+        for group, inputs in self.groups.items():
+            wanted = [s for s in inputs if suffixes is None or s in suffixes]
+            if not wanted:
+                continue
+            tps = await _partitions(self._admin, [self.settings.topic(s) for s in wanted])
+            committed = await self._admin.list_consumer_group_offsets(group)
+            ends = await self._probe.end_offsets(tps) if tps else {}
+            done += sum(
+                committed[tp].offset if tp in committed and committed[tp].offset >= 0 else 0
+                for tp in tps
+            )
+            end += sum(ends.values())
+        return GroupProgress(done, end)
 
     async def members(self) -> int:
-        """Members of the group when it is stable (0 while it is rebalancing or empty)."""
-        described = await self._admin.describe_consumer_groups([self.group])
-        for response in described:
-            for group in response.to_object()["groups"]:
-                if group["group"] == self.group and group["state"] == "Stable":
-                    return len(group["members"])
-        return 0
+        """Members of the groups when each is stable (0 while one is rebalancing or empty;
+        the smallest count when they differ)."""
+        counts = []
+        for name in self.groups:
+            described = await self._admin.describe_consumer_groups([name])
+            found = 0
+            for response in described:
+                for group in response.to_object()["groups"]:
+                    if group["group"] == name and group["state"] == "Stable":
+                        found = len(group["members"])
+            counts.append(found)
+        return min(counts)
 
     async def wait_members(self, n: int, within: float, alive: Callable[[], bool]) -> None:
         """Wait until the group is stable with ``n`` members."""

@@ -67,6 +67,7 @@ def env_for(settings: Settings, **extra: str) -> dict[str, str]:
     if settings.sources_file:
         env["SITREP_SOURCES_FILE"] = settings.sources_file
     env["SITREP_PROCESSING_GUARANTEE"] = settings.processing_guarantee
+    env["SITREP_PROCESSOR_ROLE"] = settings.processor_role
     security = settings.kafka_security
     env["SITREP_KAFKA_SECURITY_PROTOCOL"] = security.protocol
     for name, value in (

@@ -436,6 +436,43 @@ class FaustOffsets:
         return int(pos) if pos is not None else 0
 
 
+class UnionOffsets:
+    """Several :class:`OffsetSource` as one (a worker with two consumers: the processor's
+    normalize loop and its faust agent report one lag). Sources can be added later (a
+    consumer created once the event loop runs)."""
+
+    def __init__(self, *sources: OffsetSource) -> None:
+        self._sources = list(sources)
+
+    def add(self, source: OffsetSource) -> None:
+        self._sources.append(source)
+
+    def remove(self, source: OffsetSource) -> None:
+        if source in self._sources:
+            self._sources.remove(source)
+
+    def assignment(self) -> Collection[Any]:
+        return {tp for source in self._sources for tp in source.assignment()}
+
+    def _owner(self, partition: Any) -> OffsetSource:
+        for source in self._sources:
+            if partition in source.assignment():
+                return source
+        raise KeyError(partition)
+
+    async def end_offsets(self, partitions: list[Any]) -> Mapping[Any, int]:
+        out: dict[Any, int] = {}
+        for source in self._sources:
+            owned = set(source.assignment())
+            mine = [tp for tp in partitions if tp in owned]
+            if mine:
+                out.update(await source.end_offsets(mine))
+        return out
+
+    async def position(self, partition: Any) -> int:
+        return await self._owner(partition).position(partition)
+
+
 @dataclass(frozen=True, slots=True)
 class Lag:
     """A stage's lag: records still to read, and how far behind in time it is."""

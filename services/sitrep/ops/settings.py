@@ -89,6 +89,18 @@ def _guarantee(env: Mapping[str, str]) -> str:
     return raw
 
 
+PROCESSOR_ROLES = ("all", "normalize", "cluster")
+
+
+def _role(env: Mapping[str, str]) -> str:
+    raw = env.get("SITREP_PROCESSOR_ROLE", "all")
+    if raw not in PROCESSOR_ROLES:
+        raise SettingsError(
+            f"SITREP_PROCESSOR_ROLE={raw!r}: use one of {', '.join(PROCESSOR_ROLES)}"
+        )
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class KafkaSecurity:
     """Client security for every Kafka client in the project (aiokafka and faust)."""
@@ -126,7 +138,8 @@ class Settings:
     sink_batch_size: int = 500
     sink_batch_seconds: float = 0.2
     cluster_window_hours: float = 72.0
-    processing_guarantee: str = "at_least_once"  # the processor: at_least_once | exactly_once
+    processing_guarantee: str = "at_least_once"  # the cluster step: at_least_once | exactly_once
+    processor_role: str = "all"  # all | normalize | cluster: what a processor process runs
     telegram_api_id: int = 0
     telegram_api_hash: Secret = field(default_factory=lambda: Secret(""))
     telegram_session: Secret = field(default_factory=lambda: Secret(""))
@@ -191,6 +204,7 @@ class Settings:
             sink_batch_seconds=_float(e, "SINK_BATCH_SECONDS", 0.2),
             cluster_window_hours=_float(e, "CLUSTER_WINDOW_HOURS", 72.0),
             processing_guarantee=_guarantee(e),
+            processor_role=_role(e),
             telegram_api_id=_int(e, "TELEGRAM_API_ID", 0),
             telegram_api_hash=_secret(e, "TELEGRAM_API_HASH"),
             telegram_session=_secret(e, "TELEGRAM_SESSION"),

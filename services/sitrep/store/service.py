@@ -27,7 +27,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
@@ -37,6 +36,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer, database_check, kafka_consumer_checks
 from sitrep.ops.kafka import ensure_topics, make_consumer, make_producer, send_dead_letter
+from sitrep.ops.retry import Backoff
 from sitrep.ops.settings import Settings
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.times import parse_iso
@@ -62,19 +62,6 @@ log = logging.getLogger(__name__)
 
 EXIT_BREAKER_OPEN: Final = 3
 POLL_SECONDS: Final = 0.5
-
-
-@dataclass(slots=True)
-class Backoff:
-    """Capped exponential backoff: ``initial``, doubled after every failure, at most ``cap``."""
-
-    initial: float = 0.5
-    cap: float = 30.0
-    current: float = 0.0
-
-    def next(self) -> float:
-        self.current = self.initial if self.current == 0 else min(self.cap, self.current * 2)
-        return self.current
 
 
 def consumed(record: Any) -> ConsumedRecord:

@@ -1,47 +1,55 @@
-"""The processor: a faust-streaming worker that wires the pure core to Kafka. Thin on purpose.
+"""The processor: the normalize loop and the faust cluster agent, in one worker. Thin on purpose.
 
 Topology (each arrow a Kafka topic; ``{p}`` is ``SITREP_TOPIC_PREFIX``)::
 
     {p}.raw.v1 (key source_id)
-        └─ agent ``normalize``: decode -> build_report (understanding)
+        └─ normalize (:mod:`sitrep.stream.normalizer`, plain aiokafka, group {g}.normalizer):
+           decode -> build_report (understanding)
               ├─> {p}.reports.v1     (key report_id)
               └─> {p}.candidates.v1  (key place cell; the report once per cell it touches)
     {p}.candidates.v1
-        └─ agent ``cluster``: merge_report(cell state) -> changed events
+        └─ faust agent ``cluster`` (group {g}.processor): merge_report(cell state)
               └─> {p}.events.v1      (key event_id, compacted)
     any failure -> {p}.dlq.v1 (original bytes, headers: stage, error, topic/partition/offset)
 
-Guarantees: at-least-once (faust commits an offset only after the event was processed and the
-producer flushed); per-key order (raw by source, candidates by cell). Cluster state lives in the
-faust table ``cells`` (changelog topic), so a restarted or added worker recovers it; the table
-``report_cells`` remembers which cells hold a report's candidates so an edit or deletion
-reaches them. Both tables are bounded by event time (``SITREP_CLUSTER_WINDOW_HOURS``).
+Guarantees: at-least-once (an input offset is committed only after everything it produced was
+acknowledged by the broker); per-key order (raw by source, candidates by cell). Cluster state
+lives in the faust table ``cells`` (changelog topic), so a restarted or added worker recovers
+it; the normalizer's index of which cells hold a report's candidates (so that an edit or a
+deletion reaches them) has a compacted changelog of its own. Both are bounded by event time
+(``SITREP_CLUSTER_WINDOW_HOURS``).
+
+``SITREP_PROCESSOR_ROLE`` (``all``, ``normalize``, ``cluster``) runs one half alone, e.g. to
+give each its own core.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
+import contextlib
 import logging
 import os
-import socket
+import signal
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import faust
-import orjson
 from aiokafka import TopicPartition
-from faust.types import TP
 
-from sitrep.dedupe import CellState, expire, merge_report, report_cells
+from sitrep.dedupe import CellState, expire, merge_report
 from sitrep.dedupe.redelivery import events_holding
-from sitrep.normalize import build_report
 from sitrep.ops import metrics
-from sitrep.ops.health import FaustOffsets, LagReporter, OpsServer, faust_app_checks
+from sitrep.ops.health import (
+    FaustOffsets,
+    LagReporter,
+    OpsServer,
+    UnionOffsets,
+    faust_app_checks,
+    kafka_consumer_checks,
+)
 from sitrep.ops.kafka import (
     MAX_MESSAGE_BYTES,
     create_missing_topics,
@@ -49,38 +57,35 @@ from sitrep.ops.kafka import (
     faust_broker_credentials,
     make_admin,
     make_consumer,
+    make_producer,
 )
-from sitrep.ops.metrics import Stage
 from sitrep.ops.settings import Settings
-from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
+from sitrep.records.codec import RecordError, decode_report, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.model import Event
-from sitrep.records.times import parse_iso, utc_now
-from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW, REPORTS
+from sitrep.records.times import utc_now
+from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW
 from sitrep.sources import SourceRegistry
-from sitrep.stream.watermark import Alignment, CommitWatch, Continuity, Watermarks
+from sitrep.stream.normalizer import (
+    INDEX_TOPIC_CONFIG,
+    STAGE,
+    WATERMARK_HEADER,
+    WORKER_HEADER,
+    Normalizer,
+    index_topic,
+    started,
+)
+from sitrep.stream.routing import Router
+from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
 
-STAGE: Stage = "process"
-WATERMARK_HEADER = "sitrep-watermark"
-WORKER_HEADER = "sitrep-worker"
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}".encode()
 # the cluster step takes up to this many candidates at a time, waiting at most this long
 CLUSTER_BATCH = 200
 CLUSTER_BATCH_SECONDS = 0.02
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
-
-
-@dataclass
-class _Expiry:
-    """Event-time expiry of ``report_cells`` entries, per partition (a min-heap by time)."""
-
-    heap: dict[int, list[tuple[float, bytes]]] = field(default_factory=dict)
-    loaded: set[int] = field(default_factory=set)
-    newest: dict[int, float] = field(default_factory=dict)
 
 
 def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
@@ -132,31 +137,12 @@ def byte_topic(app: faust.App, settings: Settings, suffix: str) -> Any:
     )
 
 
-def swap_paused(consumer: Any, pause: set[TP], resume: set[TP]) -> None:
-    """Pause and resume fetching from partitions without dropping what is being delivered.
-
-    faust's ``pause_partitions`` removes the partitions from the very set its fetch loop is
-    checking each fetched record against while it hands a batch over: the batch's remaining
-    records of a paused partition are dropped although their offsets were consumed (holes of
-    10-375 records in one 20k-item run, and a stall when a hole was at a partition's end).
-    Here the set is replaced instead: the batch in flight is delivered whole and the next
-    fetch leaves the paused partitions out. (faust 0.15: ``_active_partitions`` is the set
-    its fetcher reads at the start of each fetch, ``_paused_partitions`` the ones it keeps out
-    when it rebuilds that set after a rebalance; its recovery resumes every partition.)"""
-    active = set(consumer._get_active_partitions())
-    consumer._paused_partitions.update(pause)
-    consumer._paused_partitions.difference_update(resume)
-    consumer._active_partitions = (active - pause) | resume
-
-
 def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
     app = faust.App(
         f"{settings.group_prefix}.processor", **faust_config(settings, f"{settings.data_dir}/faust")
     )
 
-    raw_topic = byte_topic(app, settings, RAW.suffix)
-    reports_topic = byte_topic(app, settings, REPORTS.suffix)
     events_topic = byte_topic(app, settings, EVENTS.suffix)
     candidates_topic = byte_topic(app, settings, CANDIDATES.suffix)
     dlq_topic = byte_topic(app, settings, DLQ.suffix)
@@ -169,25 +155,15 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         partitions=settings.partitions,
         use_partitioner=True,
     )
-    cells_of_report = app.Table(
-        "report_cells", key_type=bytes, value_type=bytes, partitions=settings.partitions
-    )
-    understander = default_understander()
     window = timedelta(hours=settings.cluster_window_hours)
-    expiry = _Expiry()
     # decoding a cell's state costs ~5x its merge: keep the last state this worker wrote per
     # cell, trusted only while the table still holds exactly those bytes (after a rebalance
     # another worker may have written the cell; then it is decoded again)
     decoded: dict[bytes, tuple[bytes, CellState]] = {}
-    # event time of this worker's raw partitions, and of the workers that feed the candidates
-    # topic; an input silent for 15 s stops holding expiry back
-    raw_clock = Watermarks(idle_after=15.0, require_caught_up=True)
-    # raw partitions with a backlog more than a window ahead of that clock wait for the others:
-    # what the clock holds back stays in memory (see Alignment)
-    alignment = Alignment(max_skew=window.total_seconds())
     # per candidates partition: the stamps of each upstream worker seen on that partition (a
     # partition with a backlog must not be expired by the clock of a partition ahead of it)
     upstream_clocks: dict[int, Watermarks] = {}
+    with_normalizer = settings.processor_role == "all"
 
     async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
         message = event.message
@@ -218,34 +194,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             },
         )
 
-    def forget_expired(partition: int, published: float) -> list[bytes]:
-        """Keys of ``report_cells`` in this partition whose report is older than the window
-        (event time: the newest publication time seen in the partition), still present."""
-        heap = expiry.heap.setdefault(partition, [])
-        if partition not in expiry.loaded:  # after a restart: index what the changelog restored
-            expiry.loaded.add(partition)
-            for key, value in cells_of_report.items():
-                entry = orjson.loads(value)
-                if entry.get("p") == partition:
-                    heapq.heappush(heap, (entry["t"], key))
-        newest = max(expiry.newest.get(partition, 0.0), published)
-        expiry.newest[partition] = newest
-        horizon = newest - window.total_seconds()
-        # a key can be in the heap twice (an edit pushes it again; a restart re-indexes what
-        # the changelog restored): return each key once
-        gone: dict[bytes, None] = {}
-        while heap and heap[0][0] < horizon:
-            _, key = heapq.heappop(heap)
-            entry = cells_of_report.get(key)
-            if entry is not None and orjson.loads(entry)["t"] < horizon:
-                gone[key] = None
-        return list(gone)
-
     ops = OpsServer(settings, STAGE)
+    offsets = UnionOffsets(FaustOffsets(app.consumer))
     lag = LagReporter(
-        STAGE,
-        FaustOffsets(app.consumer),
-        topics={settings.topic(RAW.suffix), settings.topic(CANDIDATES.suffix)},
+        STAGE, offsets, topics={settings.topic(RAW.suffix), settings.topic(CANDIDATES.suffix)}
     )
 
     @app.task
@@ -262,25 +214,11 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         decoded.clear()
         handled.clear()
         commit_watch.forget()
-        alignment.forget()  # faust resumes every partition once its tables are recovered
-        metrics.INPUT_PAUSED.labels(stage=STAGE).set(0)
         now_assigned = {(tp.topic, tp.partition) for tp in assigned}
         continuity.keep_only(now_assigned & held_before)
         held_before.clear()
         held_before.update(now_assigned)
         upstream_clocks.clear()
-        expiry.heap.clear()
-        expiry.loaded.clear()
-        expiry.newest.clear()
-        for tp in assigned:
-            if tp.topic == raw_topic.get_topic_name():
-                raw_clock.hold(tp.partition)
-
-    @app.on_partitions_revoked.connect  # type: ignore[arg-type]
-    def forget_old_partitions(sender: Any, revoked: Any, *, signal: Any, **_: Any) -> None:
-        for tp in revoked:
-            if tp.topic == raw_topic.get_topic_name():
-                raw_clock.forget(tp.partition)
 
     @app.timer(interval=5.0)
     async def report_lag() -> None:
@@ -294,35 +232,38 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             return
         if behind.records == 0:
             ops.heartbeat()
-        for tp in app.consumer.assignment():
-            if tp.topic == raw_topic.get_topic_name():
-                try:
-                    end = (await app.consumer.highwaters(tp))[tp]
-                    position = await app.consumer.position(tp)
-                except Exception:  # noqa: BLE001, S112 - best effort; keep the last answer
-                    continue
-                raw_clock.caught_up(tp.partition, position is not None and position >= end)
 
-    @app.timer(interval=1.0)
-    async def align_raw_partitions() -> None:
-        """Pause raw partitions whose event time ran ahead (see ``Alignment``); never while
-        faust rebalances or recovers its tables (it pauses and resumes partitions itself)."""
-        if app.rebalancing or app.in_recovery or not app.flow_control.is_active():
-            return
-        pause, resume = alignment.decide(raw_clock)
-        topic = raw_topic.get_topic_name()
-        if pause or resume:
-            swap_paused(
-                app.consumer,
-                {TP(topic, p) for p in pause},  # type: ignore[arg-type]
-                {TP(topic, p) for p in resume},  # type: ignore[arg-type]
+    if with_normalizer:
+
+        @app.task
+        async def normalize() -> None:
+            """The normalize loop (:mod:`sitrep.stream.normalizer`) in this worker; its failure
+            stops the worker like the agent's."""
+            router = Router(registry, default_understander(), window.total_seconds())
+            producer = await started(lambda: make_producer(settings, linger_ms=2))
+            normalizer = Normalizer(
+                settings, router, producer, ops=ops, lag=lag, window_seconds=window.total_seconds()
             )
-            metrics.INPUT_PAUSES.labels(stage=STAGE).inc(len(pause))
-            metrics.INPUT_PAUSED.labels(stage=STAGE).set(len(alignment.paused))
-            log.debug(
-                "raw partitions aligned by event time",
-                extra={"stage": STAGE, "paused": list(pause), "resumed": list(resume)},
-            )
+            try:
+                await normalizer.start()
+                offsets.add(normalizer.consumer)
+                ops.add_check(
+                    "normalizer_partitions",
+                    kafka_consumer_checks(normalizer.consumer)["partitions"],
+                )
+                try:
+                    await normalizer.run(asyncio.Event())
+                finally:
+                    offsets.remove(normalizer.consumer)
+                    await normalizer.stop()
+            except asyncio.CancelledError:
+                raise
+            except DlqBreakerOpen as exc:
+                await stop_worker(exc)
+            except Exception as exc:  # noqa: BLE001 - anything else: restart the worker
+                await crash_worker("normalize", exc)
+            finally:
+                await producer.stop()
 
     async def stop_worker(exc: BaseException) -> None:
         """Crash the faust app (non-zero exit); if its shutdown hangs (it waits for streams to
@@ -330,7 +271,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         threading.Timer(15.0, os._exit, args=(3,)).start()
         await app.crash(exc)
 
-    input_topics = {raw_topic.get_topic_name(), candidates_topic.get_topic_name()}
+    input_topics = {candidates_topic.get_topic_name()}
     commit_watch = CommitWatch(stuck_after=COMMIT_STALL_SECONDS)
     # offsets the agents must see next per input partition (holes: see Continuity); under
     # exactly-once, transaction markers take offsets of their own and holes are normal
@@ -403,12 +344,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             log.exception("seek failed", extra={"stage": STAGE, "offset": offset})
 
     async def refetch(tp: Any, first: int, end: int) -> int:
-        """Produce the records ``[first, end)`` of an input partition again, to its end: faust
-        acknowledged them without delivering them (see ``Continuity``), and seeking back cannot
-        be relied on (its fetch loop drops re-fetched records while it still hands over an
-        older batch). The copies reach the agents like any other record; what the originals
+        """Produce the records ``[first, end)`` of a candidates partition again, to its end:
+        faust acknowledged them without delivering them (see ``Continuity``), and seeking back
+        cannot be relied on (its fetch loop drops re-fetched records while it still hands over
+        an older batch). The copies reach the agent like any other record; what the originals
         had done already (if anything) a copy repeats idempotently. Returns the count."""
-        topic = raw_topic if tp.topic == raw_topic.get_topic_name() else candidates_topic
+        topic = candidates_topic
         source = TopicPartition(tp.topic, tp.partition)
         reader = make_consumer(settings, group=f"{settings.group_prefix}.refetch", group_id=None)
         await reader.start()
@@ -506,70 +447,6 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         uncommitted item instead (at-least-once)."""
         log.critical("%s agent failed; stopping the worker", agent, exc_info=exc)
         await stop_worker(exc)
-
-    normalize_breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
-
-    @app.agent(raw_topic, name="normalize")
-    async def normalize(stream: Any) -> None:
-        try:
-            async for event in stream.events():
-                message = event.message
-                await keep_continuity(message)
-                metrics.ITEMS_IN.labels(stage=STAGE).inc()
-                lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
-                started = time.perf_counter()
-                try:
-                    raw = decode_raw_item(message.value)
-                    source = registry.lookup(
-                        raw.source_kind, raw.source_id, raw.provenance.channel_username
-                    )
-                    report = build_report(raw, source, understander, utc_now())
-                except RecordError as exc:
-                    await reject(event, "process.decode", exc, "invalid_record", normalize_breaker)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one bad item must not stop the worker
-                    await reject(
-                        event, "process.understand", exc, "processing_error", normalize_breaker
-                    )
-                    continue
-                await record_outcome(normalize_breaker, ok=True)
-                metrics.STAGE_SECONDS.labels(step="understand").observe(
-                    time.perf_counter() - started
-                )
-                value = encode(report)
-                key = report.report_id.encode()
-                await reports_topic.send(key=key, value=value, force=True)
-                previous = cells_of_report.get(key)
-                old_cells = orjson.loads(previous)["c"] if previous is not None else []
-                targets = report_cells(report, old_cells)
-                own_cells = report_cells(report) if not report.deleted else ()
-                published = parse_iso(report.published_at or report.collected_at).timestamp()
-                if own_cells:
-                    cells_of_report[key] = orjson.dumps(
-                        {"c": own_cells, "t": published, "p": message.partition}
-                    )
-                    heapq.heappush(expiry.heap.setdefault(message.partition, []), (published, key))
-                elif previous is not None:
-                    del cells_of_report[key]
-                for stale in forget_expired(message.partition, published):
-                    del cells_of_report[stale]
-                raw_clock.observe(message.partition, published)
-                low = raw_clock.low()
-                headers = [(WORKER_HEADER, WORKER_ID)]
-                if low is not None:
-                    headers.append((WATERMARK_HEADER, repr(low).encode()))
-                for cell in targets:
-                    await candidates_topic.send(
-                        key=cell.encode(), value=value, headers=headers, force=True
-                    )
-                metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc()
-                ops.heartbeat(processed=1)
-                handled[(message.topic, message.partition)] = message.offset + 1
-        except DlqBreakerOpen:
-            raise
-        except Exception as exc:
-            await crash_worker("normalize", exc)
-            raise
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
@@ -677,34 +554,72 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     return app
 
 
-async def declare_topics(settings: Settings, app: faust.App) -> None:
-    """Create sitrep's topics and the tables' changelog topics before the worker starts.
+async def declare_topics(settings: Settings, app: faust.App | None = None) -> None:
+    """Create sitrep's topics, the normalizer's index changelog and the tables' changelog
+    topics before the worker starts.
 
     faust creates changelog topics itself, but on a fresh broker its consumer can be assigned
     partitions before the new topic's metadata arrives; it then ignores the topic for good and
     every table write fails with ``PartitionsMismatch``. Creating them first avoids the race.
+    Each changelog write holds a whole cell's state (or a report's cells): they compact early
+    and often, so that a restarted worker recovers from roughly one record per key.
     """
     await ensure_topics(settings)
-    # each write holds a whole cell's state: compact early and often, so that a restarted
-    # worker recovers from roughly one record per cell rather than from every write
-    changelog = {
-        "cleanup.policy": "compact",
-        "max.message.bytes": str(MAX_MESSAGE_BYTES),
-        "segment.bytes": str(32 * 1024 * 1024),
-        "segment.ms": str(60_000),
-        "min.cleanable.dirty.ratio": "0.1",
-        "delete.retention.ms": str(3_600_000),
-    }
-    await create_missing_topics(
-        settings,
-        {table.changelog_topic.get_topic_name(): changelog for table in app.tables.values()},
-    )
+    topics = {index_topic(settings): INDEX_TOPIC_CONFIG}
+    if app is not None:
+        topics.update(
+            {
+                table.changelog_topic.get_topic_name(): INDEX_TOPIC_CONFIG
+                for table in app.tables.values()
+            }
+        )
+    await create_missing_topics(settings, topics)
+
+
+async def run_normalizer(settings: Settings, stop: asyncio.Event | None = None) -> int:
+    """The normalize loop alone (``SITREP_PROCESSOR_ROLE=normalize``) until ``stop`` is set
+    or SIGTERM/SIGINT; exit code 0, or 3 when the DLQ breaker opened."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    registry = SourceRegistry.load(settings.sources_file)
+    await declare_topics(settings)
+    window = timedelta(hours=settings.cluster_window_hours).total_seconds()
+    router = Router(registry, default_understander(), window)
+    async with OpsServer(settings, STAGE) as ops:
+        producer = await started(lambda: make_producer(settings, linger_ms=2))
+        try:
+            normalizer = Normalizer(
+                settings, router, producer, ops=ops, window_seconds=window, idle_heartbeat=True
+            )
+            for name, check in kafka_consumer_checks(normalizer.consumer).items():
+                ops.add_check(name, check)
+            lag = LagReporter(STAGE, normalizer.consumer, {settings.topic(RAW.suffix)})
+            normalizer.lag = lag
+            lag_task = asyncio.create_task(lag.run(interval=5.0))
+            await normalizer.start()
+            try:
+                await normalizer.run(stop)
+            except DlqBreakerOpen:
+                return 3
+            finally:
+                lag_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await lag_task
+                await normalizer.stop()
+        finally:
+            await producer.stop()
+    return 0
 
 
 def run_processor(settings: Settings) -> int:
-    """Run the worker until SIGTERM/SIGINT (faust's Worker handles signals and shutdown)."""
-    registry = SourceRegistry.load(settings.sources_file)
+    """Run the worker until SIGTERM/SIGINT (faust's Worker handles signals and shutdown); with
+    ``SITREP_PROCESSOR_ROLE=normalize`` the normalize loop alone, without faust."""
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    if settings.processor_role == "normalize":
+        return asyncio.run(run_normalizer(settings))
+    registry = SourceRegistry.load(settings.sources_file)
     app = create_app(settings, registry)
     asyncio.run(declare_topics(settings, app))
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)

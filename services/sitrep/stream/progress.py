@@ -36,12 +36,11 @@ class GroupLag:
 
 
 def pipeline_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Consumer group -> input topics, for the processor and the sink."""
+    """Consumer group -> input topics: the processor's normalize loop and cluster agent, the
+    sink."""
     return {
-        f"{settings.group_prefix}.processor": (
-            settings.topic(RAW.suffix),
-            settings.topic(CANDIDATES.suffix),
-        ),
+        f"{settings.group_prefix}.normalizer": (settings.topic(RAW.suffix),),
+        f"{settings.group_prefix}.processor": (settings.topic(CANDIDATES.suffix),),
         f"{settings.group_prefix}.sink": (
             settings.topic(REPORTS.suffix),
             settings.topic(EVENTS.suffix),

@@ -276,8 +276,10 @@ def test_keda_scales_the_processor_on_lag_up_to_the_partition_count(
     assert scaled["spec"]["scaleTargetRef"]["name"] == "rel-sitrep-processor"
     assert scaled["spec"]["maxReplicaCount"] <= 4  # kafka.partitions
     triggers = scaled["spec"]["triggers"]
-    assert {t["metadata"]["topic"] for t in triggers} == {"sitrep.raw.v1", "sitrep.candidates.v1"}
-    assert {t["metadata"]["consumerGroup"] for t in triggers} == {"sitrep.processor"}
+    assert {(t["metadata"]["topic"], t["metadata"]["consumerGroup"]) for t in triggers} == {
+        ("sitrep.raw.v1", "sitrep.normalizer"),
+        ("sitrep.candidates.v1", "sitrep.processor"),
+    }
     assert all(t["authenticationRef"]["name"] == "rel-sitrep-kafka" for t in triggers)
     assert "replicas" not in deployments(everything)["processor"]["spec"]
 

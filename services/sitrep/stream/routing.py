@@ -1,0 +1,171 @@
+"""The normalize step's pure core: a raw item in, its report and the cells it goes to out.
+
+:class:`Router` decodes a raw item, looks its source up, builds the report (understanding)
+and says which place cells its candidates go to. An edited or deleted report must also reach
+the cells where its earlier version was merged, so the router keeps :class:`ReportCells`:
+report id -> the cells of its current version, per raw partition (a report's versions come
+from one source, so from one raw partition), dropped one cluster window after the report's
+publication time (event time: the newest publication seen on that partition).
+
+The index is in memory and written through a compacted changelog (one record per report id,
+a tombstone when it is dropped): :meth:`ReportCells.update` returns the changelog records and
+:meth:`ReportCells.restore` takes them back after a restart or a rebalance. The shell
+(:mod:`sitrep.stream.normalizer`) does the I/O.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import orjson
+
+from sitrep.dedupe import report_cells
+from sitrep.normalize import build_report
+from sitrep.records.codec import decode_raw_item, encode
+from sitrep.records.model import Report
+from sitrep.records.times import parse_iso
+from sitrep.sources import SourceRegistry
+from sitrep.understand import Understander
+
+# a changelog record: (key, value); value None deletes the key (a tombstone)
+ChangelogRecord = tuple[bytes, bytes | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    cells: tuple[str, ...]
+    published: float  # seconds since the epoch
+
+
+@dataclass
+class ReportCells:
+    """Where each live report's candidates went, bounded by event time per raw partition.
+
+    ``window_seconds``: an entry is dropped once its partition has seen a report published
+    that much later (the cluster step expires the report's events by then too)."""
+
+    window_seconds: float
+    _entries: dict[bytes, _Entry] = field(default_factory=dict)
+    _partition_of: dict[bytes, int] = field(default_factory=dict)
+    # per partition: (published, key) min-heap; a key may be in it more than once (an edit
+    # pushes it again): each pop is checked against the entry's current time
+    _heaps: dict[int, list[tuple[float, bytes]]] = field(default_factory=dict)
+    _newest: dict[int, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def previous(self, key: bytes) -> tuple[str, ...]:
+        """The cells the report's last version went to (empty for a report not seen)."""
+        entry = self._entries.get(key)
+        return () if entry is None else entry.cells
+
+    def update(
+        self, key: bytes, cells: Iterable[str], published: float, partition: int
+    ) -> list[ChangelogRecord]:
+        """Record the cells of a report's new version (none: deleted, or no candidates) and
+        drop the entries of ``partition`` that fell out of the window; returns the changelog
+        records for both."""
+        out: list[ChangelogRecord] = []
+        cells = tuple(cells)
+        if cells:
+            self._set(key, _Entry(cells, published), partition)
+            out.append((key, _encode(cells, published, partition)))
+        elif self._entries.pop(key, None) is not None:
+            self._partition_of.pop(key, None)
+            out.append((key, None))
+        out.extend((stale, None) for stale in self._expire(partition, published))
+        return out
+
+    def restore(self, key: bytes, value: bytes | None, partition: int) -> None:
+        """Apply one changelog record (in changelog order) of ``partition``."""
+        if value is None:
+            self._entries.pop(key, None)
+            self._partition_of.pop(key, None)
+            return
+        decoded = orjson.loads(value)
+        self._set(key, _Entry(tuple(decoded["c"]), float(decoded["t"])), partition)
+
+    def keep_only(self, partitions: Iterable[int]) -> None:
+        """Forget every partition but ``partitions`` (those revoked from this worker)."""
+        keep = set(partitions)
+        for key, partition in list(self._partition_of.items()):
+            if partition not in keep:
+                del self._partition_of[key]
+                self._entries.pop(key, None)
+        for partition in list(self._heaps):
+            if partition not in keep:
+                del self._heaps[partition]
+                self._newest.pop(partition, None)
+
+    def _set(self, key: bytes, entry: _Entry, partition: int) -> None:
+        self._entries[key] = entry
+        self._partition_of[key] = partition
+        heapq.heappush(self._heaps.setdefault(partition, []), (entry.published, key))
+
+    def _expire(self, partition: int, published: float) -> list[bytes]:
+        newest = max(self._newest.get(partition, published), published)
+        self._newest[partition] = newest
+        horizon = newest - self.window_seconds
+        heap = self._heaps.get(partition, [])
+        gone: dict[bytes, None] = {}
+        while heap and heap[0][0] < horizon:
+            _, key = heapq.heappop(heap)
+            entry = self._entries.get(key)
+            if entry is not None and entry.published < horizon:
+                del self._entries[key]
+                del self._partition_of[key]
+                gone[key] = None
+        return list(gone)
+
+
+def _encode(cells: tuple[str, ...], published: float, partition: int) -> bytes:
+    # the format of the faust table this index replaced, so that its changelog carries over
+    return orjson.dumps({"c": cells, "t": published, "p": partition})
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """One raw item, processed: the report (key and encoded value, for the reports topic and
+    every candidate), the cells it goes to, its publication time and the index's changelog
+    records."""
+
+    report: Report
+    key: bytes
+    value: bytes
+    cells: tuple[str, ...]
+    published: float
+    changelog: list[ChangelogRecord]
+
+
+class Router:
+    """Raw item bytes -> :class:`Routed`. Raises
+    :class:`~sitrep.records.codec.RecordError` for input that is not a valid raw item; any
+    other exception is a failure of understanding (the shell dead-letters both)."""
+
+    def __init__(
+        self, registry: SourceRegistry, understander: Understander, window_seconds: float
+    ) -> None:
+        self.registry = registry
+        self.understander = understander
+        self.index = ReportCells(window_seconds)
+
+    def decode(self, value: bytes, now: datetime) -> Report:
+        """The report of one raw item (decode, source lookup, understanding)."""
+        raw = decode_raw_item(value)
+        source = self.registry.lookup(
+            raw.source_kind, raw.source_id, raw.provenance.channel_username
+        )
+        return build_report(raw, source, self.understander, now)
+
+    def route(self, report: Report, partition: int) -> Routed:
+        """Where ``report`` (read from raw ``partition``) goes; updates the index."""
+        key = report.report_id.encode()
+        targets = report_cells(report, self.index.previous(key))
+        own = report_cells(report) if not report.deleted else ()
+        published = parse_iso(report.published_at or report.collected_at).timestamp()
+        changelog = self.index.update(key, own, published, partition)
+        return Routed(report, key, encode(report), targets, published, changelog)

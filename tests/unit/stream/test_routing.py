@@ -1,0 +1,153 @@
+"""The normalize step's core: where a report goes, and the index that remembers it.
+
+An edit that moves a report to another governorate must withdraw it where it was merged; a
+deletion goes only where it was; the index forgets reports one window after their partition
+moved past them, survives a restart through its changelog, and keeps only owned partitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import orjson
+import pytest
+from tests.faults.corpus import item
+
+from sitrep.records import encode
+from sitrep.records.codec import RecordError
+from sitrep.sources import SourceRegistry
+from sitrep.stream.routing import ReportCells, Router
+from sitrep.understand import default_understander
+
+DAY = 86400.0
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def router_parts() -> tuple[SourceRegistry, object]:
+    return SourceRegistry.load(None), default_understander()
+
+
+def make_router(parts: tuple[SourceRegistry, object], window_days: float = 3) -> Router:
+    registry, understander = parts
+    return Router(registry, understander, window_days * DAY)  # type: ignore[arg-type]
+
+
+def test_a_report_goes_to_the_cells_of_its_candidates_and_is_remembered(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    report = router.decode(encode(item(0)), NOW)  # an air strike on Saraqib (Idlib)
+
+    routed = router.route(report, partition=2)
+
+    assert routed.cells == ("SY:Idleb",)
+    assert routed.key == report.report_id.encode()
+    assert router.index.previous(routed.key) == ("SY:Idleb",)
+    [(key, value)] = routed.changelog
+    assert key == routed.key
+    assert value is not None
+    assert orjson.loads(value) == {"c": ["SY:Idleb"], "t": routed.published, "p": 2}
+
+
+def test_an_edit_that_moves_the_place_also_goes_where_the_report_was(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    first = item(0)  # Saraqib, Idlib
+    elsewhere = item(4)  # the next group: Rastan, Homs
+    router.route(router.decode(encode(first), NOW), partition=0)
+
+    edit = replace(first, text=elsewhere.text, version=1)
+    routed = router.route(router.decode(encode(edit), NOW), partition=0)
+
+    assert routed.cells == ("SY:Homs", "SY:Idleb")  # withdrawn from Idleb, merged in Homs
+    assert router.index.previous(routed.key) == ("SY:Homs",)
+
+
+def test_a_deletion_goes_only_where_the_report_was_and_is_forgotten(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    first = item(0)
+    router.route(router.decode(encode(first), NOW), partition=1)
+
+    gone = replace(first, deleted=True, version=1)
+    routed = router.route(router.decode(encode(gone), NOW), partition=1)
+
+    assert routed.cells == ("SY:Idleb",)
+    assert router.index.previous(routed.key) == ()
+    assert routed.changelog == [(routed.key, None)]  # a tombstone
+    assert len(router.index) == 0
+
+
+def test_a_deleted_report_never_seen_goes_nowhere(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    gone = replace(item(0), deleted=True, version=1)
+
+    routed = router.route(router.decode(encode(gone), NOW), partition=0)
+
+    assert routed.cells == ()
+    assert routed.changelog == []
+
+
+def test_bytes_that_are_not_a_raw_item_are_a_record_error(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    with pytest.raises(RecordError):
+        router.decode(b"\xff not json", NOW)
+    assert len(router.index) == 0
+
+
+def test_entries_expire_one_window_after_their_partition_moved_past_them() -> None:
+    index = ReportCells(window_seconds=3 * DAY)
+    index.update(b"old", ["SY:Idlib"], published=0.0, partition=0)
+    index.update(b"other-partition", ["SY:Homs"], published=0.0, partition=1)
+    index.update(b"edited-later", ["SY:Hama"], published=0.0, partition=0)
+    index.update(b"edited-later", ["SY:Hama"], published=2 * DAY, partition=0)
+
+    out = index.update(b"new", ["SY:Daraa"], published=3.5 * DAY, partition=0)
+
+    assert out[0][0] == b"new"
+    assert out[1:] == [(b"old", None)]  # a tombstone for the expired entry only
+    assert index.previous(b"old") == ()
+    assert index.previous(b"edited-later") == ("SY:Hama",)  # its newest version is recent
+    assert index.previous(b"other-partition") == ("SY:Homs",)  # partition 1 did not move
+    assert len(index) == 3
+
+
+def test_the_changelog_restores_the_index_after_a_restart() -> None:
+    index = ReportCells(window_seconds=3 * DAY)
+    changelog: list[tuple[bytes, bytes | None]] = []
+    changelog += index.update(b"a", ["SY:Idlib"], published=0.0, partition=0)
+    changelog += index.update(b"b", ["SY:Homs", "SY:Hama"], published=DAY, partition=0)
+    changelog += index.update(b"a", ["SY:Aleppo"], published=DAY, partition=0)
+    changelog += index.update(b"b", [], published=DAY, partition=0)  # deleted
+    changelog += index.update(b"c", ["SY:Daraa"], published=4 * DAY, partition=0)  # expires none
+
+    restored = ReportCells(window_seconds=3 * DAY)
+    for key, value in changelog:
+        restored.restore(key, value, partition=0)
+
+    for key in (b"a", b"b", b"c"):
+        assert restored.previous(key) == index.previous(key)
+    assert len(restored) == len(index) == 2
+    # and it goes on expiring what it restored
+    out = restored.update(b"d", ["SY:Idlib"], published=4.5 * DAY, partition=0)
+    assert (b"a", None) in out
+
+
+def test_a_revoked_partition_is_forgotten() -> None:
+    index = ReportCells(window_seconds=3 * DAY)
+    index.update(b"a", ["SY:Idlib"], published=0.0, partition=0)
+    index.update(b"b", ["SY:Homs"], published=0.0, partition=1)
+
+    index.keep_only({1})
+
+    assert index.previous(b"a") == ()
+    assert index.previous(b"b") == ("SY:Homs",)
+    assert len(index) == 1
