@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-from tests.faults.corpus import item
 
 from sitrep.records import encode
 from sitrep.records.codec import RecordError
 from sitrep.sources import SourceRegistry
 from sitrep.stream.routing import ReportCells, Router
 from sitrep.understand import default_understander
+from tests.faults.corpus import item
 
 DAY = 86400.0
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
