@@ -60,7 +60,7 @@ from sitrep.ops.kafka import (
     make_producer,
 )
 from sitrep.ops.settings import Settings
-from sitrep.records.codec import RecordError, decode_report, encode
+from sitrep.records.codec import RecordError, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.model import Event
 from sitrep.records.times import utc_now
@@ -75,7 +75,7 @@ from sitrep.stream.normalizer import (
     index_topic,
     started,
 )
-from sitrep.stream.routing import Router
+from sitrep.stream.routing import Router, split_candidates
 from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
@@ -165,13 +165,16 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     upstream_clocks: dict[int, Watermarks] = {}
     with_normalizer = settings.processor_role == "all"
 
-    async def dead_letter(event: Any, stage: str, exc: BaseException, error_class: str) -> None:
+    async def dead_letter(
+        event: Any, stage: str, exc: BaseException, error_class: str, value: bytes | None = None
+    ) -> None:
+        """``value``: the failed part of a grouped record (default: the whole record)."""
         message = event.message
         letter = DeadLetter(
             stage=stage,
             error_class=error_class,
             error=f"{type(exc).__name__}: {exc}",
-            value=message.value,
+            value=message.value if value is None else value,
             key=message.key,
             topic=message.topic,
             partition=message.partition,
@@ -435,10 +438,16 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             raise
 
     async def reject(
-        event: Any, stage: str, exc: BaseException, error_class: str, breaker: DlqBreaker
+        event: Any,
+        stage: str,
+        exc: BaseException,
+        error_class: str,
+        breaker: DlqBreaker,
+        *,
+        value: bytes | None = None,
     ) -> None:
         """One input that cannot be handled: to the DLQ with its reason, counted by the breaker."""
-        await dead_letter(event, stage, exc, error_class)
+        await dead_letter(event, stage, exc, error_class, value)
         await record_outcome(breaker, ok=False)
 
     async def crash_worker(agent: str, exc: BaseException) -> None:
@@ -477,9 +486,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
-        """Merge candidates into their cells' states, a batch at a time: each report is merged
-        in offset order exactly as one at a time, but a cell's state is encoded and written to
-        the changelog once per batch (it holds the cell's whole window: writing it for every
+        """Merge candidates into their cells' states, a batch at a time: each report (a record
+        holds the reports one normalize batch sent to its cell) is merged in offset order
+        exactly as one at a time, but a cell's state is encoded and written to the changelog
+        once per batch (it holds the cell's whole window: writing it for every
         candidate cost more than the merge). The batch's events go out before its states."""
         try:
             async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
@@ -490,40 +500,57 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     message = event.message
                     await keep_continuity(message)
                     lag.observe(message.tp, message.timestamp and int(message.timestamp * 1000))
-                    started = time.perf_counter()
                     try:
-                        cell = message.key.decode()
-                        report = decode_report(message.value)
-                        before = states.get(message.key)
-                        if before is None:
-                            before = load_cell(message.key)
-                            loaded[message.key] = before
-                        now = utc_now()
-                        state, changed = merge_report(before, report, cell, now)
-                        if state is before and before is not None:
-                            # a redelivery (or an older version): re-emit what it supports, in
-                            # case the first delivery's events were lost in a crash
-                            # (see dedupe.redelivery)
-                            changed = events_holding(state, report, now)
-                        clock = stream_clock(message)
-                        if clock is not None:
-                            state = expire(state, clock, window)
+                        parts = split_candidates(message.value)
                     except RecordError as exc:
                         await reject(
                             event, "process.cluster", exc, "invalid_record", cluster_breaker
                         )
                         continue
-                    except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
-                        await reject(
-                            event, "process.cluster", exc, "processing_error", cluster_breaker
+                    cell = message.key.decode()
+                    clock = stream_clock(message)
+                    for raw, report in parts:
+                        if isinstance(report, RecordError):
+                            await reject(
+                                event,
+                                "process.cluster",
+                                report,
+                                "invalid_record",
+                                cluster_breaker,
+                                value=raw,
+                            )
+                            continue
+                        started = time.perf_counter()
+                        before = states.get(message.key)
+                        if before is None:
+                            before = load_cell(message.key)
+                            loaded[message.key] = before
+                        try:
+                            now = utc_now()
+                            state, changed = merge_report(before, report, cell, now)
+                            if state is before and before is not None:
+                                # a redelivery (or an older version): re-emit what it supports,
+                                # in case the first delivery's events were lost in a crash
+                                # (see dedupe.redelivery)
+                                changed = events_holding(state, report, now)
+                            if clock is not None:
+                                state = expire(state, clock, window)
+                        except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
+                            await reject(
+                                event,
+                                "process.cluster",
+                                exc,
+                                "processing_error",
+                                cluster_breaker,
+                                value=encode(report),
+                            )
+                            continue
+                        await record_outcome(cluster_breaker, ok=True)
+                        metrics.STAGE_SECONDS.labels(step="cluster").observe(
+                            time.perf_counter() - started
                         )
-                        continue
-                    await record_outcome(cluster_breaker, ok=True)
-                    metrics.STAGE_SECONDS.labels(step="cluster").observe(
-                        time.perf_counter() - started
-                    )
-                    states[message.key] = state
-                    emitted.extend(changed)
+                        states[message.key] = state
+                        emitted.extend(changed)
                     handled[(message.topic, message.partition)] = message.offset + 1
                 # the events first, acknowledged by the broker, then the states that include
                 # them: a crash in between replays the batch from the older state, which

@@ -9,8 +9,9 @@ alone: ``sitrep process --role normalize``), in its own consumer group
 1. fetch up to ``BATCH`` raw items (whatever is there: a live item is not held back);
 2. route each (:class:`~sitrep.stream.routing.Router`); one that cannot be decoded or
    understood becomes a dead letter with its reason;
-3. send the reports, the candidates (one per cell, stamped with this worker's event-time
-   watermark) and the dead letters, and wait for the broker's acknowledgement;
+3. send the reports, the candidates (one record per cell holding the batch's reports for it,
+   stamped with this worker's event-time watermark) and the dead letters, and wait for the
+   broker's acknowledgement;
 4. then the index's changelog records (after the candidates: an index entry never claims a
    cell whose candidate was not delivered);
 5. commit the batch's offsets. A crash anywhere before re-reads the batch (at-least-once; the
@@ -47,7 +48,7 @@ from sitrep.records.codec import RecordError
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.times import utc_now
 from sitrep.records.topics import CANDIDATES, RAW, REPORTS
-from sitrep.stream.routing import Router
+from sitrep.stream.routing import Routed, Router, group_candidates
 from sitrep.stream.watermark import Alignment, Watermarks
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,13 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
     async def _handle(self, got: Mapping[TopicPartition, list[ConsumerRecord[Any, Any]]]) -> None:
         sends: list[Send] = []
         changelog: list[Send] = []
+        batch: list[Routed] = []
+        # the candidates carry the watermark as it was before this batch: every report of a
+        # grouped record is merged under it, and none of them can have moved it yet
+        low = self.clock.low()
+        headers = [(WORKER_HEADER, WORKER_ID)]
+        if low is not None:
+            headers.append((WATERMARK_HEADER, repr(low).encode()))
         letters: list[DeadLetter] = []
         outcomes: list[bool] = []
         offsets: dict[TopicPartition, int] = {}
@@ -191,19 +199,16 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
                     time.perf_counter() - started
                 )
                 self.clock.observe(tp.partition, routed.published)
-                low = self.clock.low()
-                headers = [(WORKER_HEADER, WORKER_ID)]
-                if low is not None:
-                    headers.append((WATERMARK_HEADER, repr(low).encode()))
+                batch.append(routed)
                 sends.append((self.reports, routed.key, routed.value, None, None))
-                sends.extend(
-                    (self.candidates, cell.encode(), routed.value, headers, None)
-                    for cell in routed.cells
-                )
                 changelog.extend(
                     (self.index_topic, key, value, None, tp.partition)
                     for key, value in routed.changelog
                 )
+        sends.extend(
+            (self.candidates, cell.encode(), value, headers, None)
+            for cell, value in group_candidates(batch)
+        )
         for letter in letters:
             await self._retry("dead letter", lambda letter=letter: self._dead_letter(letter))
         await self._retry("send", lambda: self._send(sends))

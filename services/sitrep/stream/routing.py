@@ -7,6 +7,11 @@ report id -> the cells of its current version, per raw partition (a report's ver
 from one source, so from one raw partition), dropped one cluster window after the report's
 publication time (event time: the newest publication seen on that partition).
 
+Candidates travel grouped: :func:`group_candidates` packs the reports a batch sends to one
+cell into one record (a JSON array, in order), because the cluster step's framework costs
+more per record than the merge itself; :func:`split_candidates` unpacks one (a single report
+object, as older versions wrote, is read too).
+
 The index is in memory and written through a compacted changelog (one record per report id,
 a tombstone when it is dropped): :meth:`ReportCells.update` returns the changelog records and
 :meth:`ReportCells.restore` takes them back after a restart or a rebalance. The shell
@@ -24,7 +29,7 @@ import orjson
 
 from sitrep.dedupe import report_cells
 from sitrep.normalize import build_report
-from sitrep.records.codec import decode_raw_item, encode
+from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.model import Report
 from sitrep.records.times import parse_iso
 from sitrep.sources import SourceRegistry
@@ -32,6 +37,8 @@ from sitrep.understand import Understander
 
 # a changelog record: (key, value); value None deletes the key (a tombstone)
 ChangelogRecord = tuple[bytes, bytes | None]
+# a grouped candidates record stays below this (a larger report travels alone)
+GROUP_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +176,57 @@ class Router:
         published = parse_iso(report.published_at or report.collected_at).timestamp()
         changelog = self.index.update(key, own, published, partition)
         return Routed(report, key, encode(report), targets, published, changelog)
+
+
+def group_candidates(routed: Iterable[Routed]) -> list[tuple[str, bytes]]:
+    """One candidates record per cell (``(cell, value)``), each the JSON array of the reports
+    sent to that cell, in the order given; a cell gets more than one record when its reports
+    exceed :data:`GROUP_BYTES`. Cells come out in the order they were first reached."""
+    pending: dict[str, list[bytes]] = {}
+    sizes: dict[str, int] = {}
+    out: list[tuple[str, bytes]] = []
+    for item in routed:
+        for cell in item.cells:
+            values = pending.setdefault(cell, [])
+            if values and sizes[cell] + len(item.value) > GROUP_BYTES:
+                out.append((cell, _array(values)))
+                values.clear()
+                sizes[cell] = 0
+            values.append(item.value)
+            sizes[cell] = sizes.get(cell, 0) + len(item.value) + 1
+    out.extend((cell, _array(values)) for cell, values in pending.items() if values)
+    return out
+
+
+def _array(values: list[bytes]) -> bytes:
+    return b"[" + b",".join(values) + b"]"
+
+
+def split_candidates(value: bytes) -> list[tuple[bytes, Report | RecordError]]:
+    """The reports of one candidates record, each decoded or with why it cannot be, and then
+    with its own bytes (for the dead letter; empty for a good report). Raises :class:`RecordError` when the value
+    is not JSON at all, or neither a report nor an array of reports."""
+    try:
+        parsed = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(f"candidates record is not JSON: {exc}") from None
+    if isinstance(parsed, dict):
+        return [(value, _decoded(parsed))]
+    if not isinstance(parsed, list):
+        raise RecordError(
+            f"candidates record: expected a report or an array of reports, got {type(parsed).__name__}"
+        )
+    out: list[tuple[bytes, Report | RecordError]] = []
+    for obj in parsed:
+        decoded = _decoded(obj)
+        out.append((orjson.dumps(obj) if isinstance(decoded, RecordError) else b"", decoded))
+    return out
+
+
+def _decoded(obj: object) -> Report | RecordError:
+    if not isinstance(obj, dict):
+        return RecordError(f"candidates record: expected a report object, got {type(obj).__name__}")
+    try:
+        return decode_report(obj)
+    except RecordError as exc:
+        return exc

@@ -16,7 +16,8 @@ import pytest
 from sitrep.records import encode
 from sitrep.records.codec import RecordError
 from sitrep.sources import SourceRegistry
-from sitrep.stream.routing import ReportCells, Router
+from sitrep.stream import routing
+from sitrep.stream.routing import ReportCells, Router, group_candidates, split_candidates
 from sitrep.understand import default_understander
 from tests.faults.corpus import item
 
@@ -151,3 +152,71 @@ def test_a_revoked_partition_is_forgotten() -> None:
     assert index.previous(b"a") == ()
     assert index.previous(b"b") == ("SY:Homs",)
     assert len(index) == 1
+
+
+def test_a_batch_goes_to_each_cell_as_one_record_in_order(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    routed = [router.route(router.decode(encode(item(i)), NOW), partition=0) for i in range(12)]
+    by_cell: dict[str, list[str]] = {}
+    for r in routed:
+        for cell in r.cells:
+            by_cell.setdefault(cell, []).append(r.report.report_id)
+
+    records = group_candidates(routed)
+
+    assert [cell for cell, _ in records] == list(by_cell)  # one record per cell
+    for cell, value in records:
+        reports = split_candidates(value)
+        assert [r.report_id for _, r in reports if not isinstance(r, RecordError)] == by_cell[cell]
+
+
+def test_a_cell_whose_reports_exceed_the_group_size_gets_several_records(
+    router_parts: tuple[SourceRegistry, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = make_router(router_parts)
+    first = router.route(router.decode(encode(item(0)), NOW), partition=0)
+    monkeypatch.setattr(routing, "GROUP_BYTES", 2 * len(first.value) + 10)
+    same_cell = [first] + [
+        router.route(router.decode(encode(item(i)), NOW), partition=0) for i in (1, 2, 3)
+    ]
+
+    records = group_candidates(same_cell)
+
+    assert [len(split_candidates(value)) for _, value in records] == [2, 2]
+
+
+def test_a_single_report_record_is_still_read(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    routed = router.route(router.decode(encode(item(0)), NOW), partition=0)
+
+    [(_, report)] = split_candidates(routed.value)  # as versions before grouping wrote
+
+    assert not isinstance(report, RecordError)
+    assert report.report_id == routed.report.report_id
+
+
+def test_a_bad_report_in_a_group_fails_alone_with_its_own_bytes(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    good = router.route(router.decode(encode(item(0)), NOW), partition=0)
+    value = b"[" + good.value + b',{"schema": {"name": "sitrep.report", "version": 99}}]'
+
+    (_, first), (raw, second) = split_candidates(value)
+
+    assert not isinstance(first, RecordError)
+    assert isinstance(second, RecordError)
+    assert "unknown version 99" in str(second)
+    assert orjson.loads(raw) == {"schema": {"name": "sitrep.report", "version": 99}}
+
+
+@pytest.mark.parametrize("value", [b"\xff\xfe", b"42", b'"text"', b"null"])
+def test_a_candidates_record_that_is_neither_report_nor_array_is_a_record_error(
+    value: bytes,
+) -> None:
+    with pytest.raises(RecordError):
+        split_candidates(value)
