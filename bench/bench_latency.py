@@ -164,10 +164,15 @@ def _phase_figures(
         )
 
 
-def measure(rates: Sequence[int], seconds: float, *, quick: bool, results_dir: Path) -> Path:
+def measure(
+    rates: Sequence[int], seconds: float, *, quick: bool, results_dir: Path, split: bool = False
+) -> Path:
+    """``split``: the processor as two processes (``SITREP_PROCESSOR_ROLE`` normalize and
+    cluster), each on its own event loop and core."""
     drain_timeout = 60.0 if quick else DRAIN_TIMEOUT
+    name = "latency_split" if split else "latency"
     result = Result(
-        "latency",
+        name,
         quick,
         {
             "rates_per_s": list(rates),
@@ -175,12 +180,17 @@ def measure(rates: Sequence[int], seconds: float, *, quick: bool, results_dir: P
             "poll_interval_s": POLL_INTERVAL,
             "partitions": PARTITIONS,
             "workers": 1,
+            "processor": "two processes (normalize, cluster)" if split else "one process",
         },
     )
-    with bench_run("latency", partitions=PARTITIONS, database=True) as run:
+    with bench_run(name, partitions=PARTITIONS, database=True) as run:
         result.parameters["database"] = run.database
         result.parameters["topic_prefix"] = run.settings.topic_prefix
-        run.start("process")
+        if split:
+            run.start("process", SITREP_PROCESSOR_ROLE="normalize")
+            run.start("process", SITREP_PROCESSOR_ROLE="cluster")
+        else:
+            run.start("process")
         run.start("sink")
         asyncio.run(_session(run, rates, seconds, drain_timeout, result))
         run.record_errors(result)
@@ -197,12 +207,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SECONDS:.0f} s per rate")
     parser.add_argument("--results", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--split", action="store_true", help="the processor as two processes (normalize, cluster)"
+    )
     args = parser.parse_args(argv)
     quiet_client_logs()
     rates = [int(r) for r in args.rates.split(",") if r]
     seconds = args.seconds or (QUICK_SECONDS if args.quick else DEFAULT_SECONDS)
     try:
-        measure(rates, seconds, quick=args.quick, results_dir=args.results)
+        measure(rates, seconds, quick=args.quick, results_dir=args.results, split=args.split)
     except BenchError as exc:
         print(f"bench_latency: {exc}", file=sys.stderr)
         return 1

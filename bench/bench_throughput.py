@@ -1,6 +1,7 @@
 """Throughput of one stage on a backlog: bare aiokafka, a faust agent, sitrep's processor.
 
-    python -m bench.bench_throughput aiokafka|faust|faust-batched|processor [--items N] [--quick]
+    python -m bench.bench_throughput aiokafka|faust|faust-batched|processor|processor-split
+                                     [--items N] [--quick]
                                      [--profile] [--results DIR]
 
 Each run gets fresh topics, produces ``N`` corpus items to the raw topic *first*, then starts
@@ -13,7 +14,9 @@ Writes ``throughput_<stage>.json`` with ``items_per_s``, the span, output counts
 and the stage's peak RSS. ``--profile`` runs the stage under cProfile and writes
 ``throughput_<stage>_profiled.json`` with the share of busy time per layer (sitrep's packages,
 faust, aiokafka, asyncio, ...) and ``throughput_<stage>_profiled.txt`` with the layers and the
-functions that take the most time.
+functions that take the most time. ``processor-split`` is the processor as two processes
+(``SITREP_PROCESSOR_ROLE`` normalize and cluster), each on its own event loop; its peak RSS is
+the sum of both.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ DEFAULT_ITEMS: Final = {
     "faust": 40_000,
     "faust-batched": 40_000,
     "processor": 20_000,
+    "processor-split": 20_000,
 }
 QUICK_ITEMS: Final = 2_000
 PARTITIONS: Final = 4
@@ -57,10 +61,15 @@ CONSUME_TIMEOUT: Final = 900.0
 
 def _start(
     run: BenchRun, stage: str, profile_to: Path | None, uvloop: bool, guarantee: dict[str, str]
-) -> tuple[ServiceProcess, dict[str, tuple[str, ...]]]:
+) -> tuple[list[ServiceProcess], dict[str, tuple[str, ...]]]:
     """Start the stage (under cProfile when ``profile_to``, on uvloop when ``uvloop``, with the
-    processor's ``SITREP_PROCESSING_GUARANTEE`` in ``guarantee``); returns it and its
-    consumer groups with their input suffixes."""
+    processor's ``SITREP_PROCESSING_GUARANTEE`` in ``guarantee``); returns its processes and
+    its consumer groups with their input suffixes."""
+    if stage == "processor-split":
+        return [
+            run.start("process", SITREP_PROCESSOR_ROLE=role, **guarantee)
+            for role in ("normalize", "cluster")
+        ], processor_groups(run.settings)
     group: dict[str, tuple[str, ...]]
     if stage == "processor":
         command: tuple[str, ...] = ("sitrep.cli", "process")
@@ -71,12 +80,12 @@ def _start(
     if uvloop:
         command = ("bench.uvloop_run", *command)
     if profile_to is not None:
-        return run.start_module(
-            "cProfile", "-o", str(profile_to), "-m", *command, **guarantee
-        ), group
+        return [
+            run.start_module("cProfile", "-o", str(profile_to), "-m", *command, **guarantee)
+        ], group
     if stage == "processor" and not uvloop:
-        return run.start("process", **guarantee), group
-    return run.start_module(*command, **guarantee), group
+        return [run.start("process", **guarantee)], group
+    return [run.start_module(*command, **guarantee)], group
 
 
 def _layer(filename: str, function: str) -> str:
@@ -159,11 +168,11 @@ def measure(
         produce_s = time.monotonic() - started
         profile_to = run.workdir / "stage.prof" if profile else None
         env = {"SITREP_PROCESSING_GUARANTEE": guarantee} if guarantee else {}
-        service, group = _start(run, stage, profile_to, uvloop, env)
+        services, group = _start(run, stage, profile_to, uvloop, env)
         launched = time.monotonic()
         outputs = (
             (REPORTS.suffix, CANDIDATES.suffix, EVENTS.suffix)
-            if stage == "processor"
+            if stage.startswith("processor")
             else (OUTPUT_SUFFIX,)
         )
 
@@ -177,9 +186,11 @@ def measure(
             done = asyncio.run(consumed())
         except BenchError as exc:
             raise BenchError(f"{exc}\n{run.logs()}") from None
-        assert service.proc is not None
-        peak = peak_rss_bytes(service.proc.pid)
-        service.stop()
+        peak = 0
+        for service in services:
+            assert service.proc is not None
+            peak += peak_rss_bytes(service.proc.pid)
+            service.stop()
         run.record_errors(result)
         span = asyncio.run(topic_span(settings, outputs))
         if span is None:

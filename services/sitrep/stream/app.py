@@ -81,8 +81,9 @@ from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
 
-# the cluster step takes up to this many candidates at a time, waiting at most this long
-CLUSTER_BATCH = 200
+# the cluster step takes up to this many candidates records at a time (each holds the reports
+# of one normalize batch for a cell), waiting at most this long
+CLUSTER_BATCH = 50
 CLUSTER_BATCH_SECONDS = 0.02
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
@@ -552,6 +553,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         states[message.key] = state
                         emitted.extend(changed)
                     handled[(message.topic, message.partition)] = message.offset + 1
+                    # a record can hold hundreds of reports: let the normalize loop in between
+                    await asyncio.sleep(0)
                 # the events first, acknowledged by the broker, then the states that include
                 # them: a crash in between replays the batch from the older state, which
                 # emits the same versions again; never a state ahead of its emitted versions
