@@ -40,7 +40,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer
-from sitrep.ops.kafka import MAX_MESSAGE_BYTES, make_consumer, send_dead_letter
+from sitrep.ops.kafka import MAX_MESSAGE_BYTES, make_admin, make_consumer, send_dead_letter
 from sitrep.ops.metrics import Stage
 from sitrep.ops.retry import Backoff
 from sitrep.ops.settings import Settings
@@ -73,6 +73,12 @@ INDEX_TOPIC_CONFIG: Final = {
 
 def normalizer_group(settings: Settings) -> str:
     return f"{settings.group_prefix}.normalizer"
+
+
+def legacy_group(settings: Settings) -> str:
+    """The group that read the raw topic before the normalize loop had its own (the faust
+    worker's, which now reads only candidates)."""
+    return f"{settings.group_prefix}.processor"
 
 
 def index_topic(settings: Settings) -> str:
@@ -120,6 +126,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         self.consumer: AIOKafkaConsumer = self._make_consumer()
         self._lock = asyncio.Lock()  # held while a batch is in hand (a rebalance waits)
         self._held: set[int] = set()  # raw partitions whose index is restored
+        self._next: dict[int, int] = {}  # per held raw partition: the next offset to handle
         self._failed: BaseException | None = None
 
     # --- lifecycle
@@ -174,10 +181,17 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         letters: list[DeadLetter] = []
         outcomes: list[bool] = []
         offsets: dict[TopicPartition, int] = {}
-        for tp, records in got.items():
+        for tp, fetched in got.items():
+            # a batch fetched before a rebalance can repeat what this worker has handled or
+            # precede a position set at assignment: only offsets from the next expected on
+            floor = self._next.get(tp.partition, -1)
+            records = [r for r in fetched if r.offset >= floor]
             if not records:
+                if fetched and floor > fetched[0].offset:
+                    offsets[tp] = floor  # handled before, maybe not committed (a rebalance)
                 continue
             offsets[tp] = records[-1].offset + 1
+            self._next[tp.partition] = records[-1].offset + 1
             if self.lag is not None:
                 self.lag.observe(tp, records[-1].timestamp)
             metrics.ITEMS_IN.labels(stage=STAGE).inc(len(records))
@@ -323,9 +337,11 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
     async def _assign(self, partitions: set[int]) -> None:
         kept = partitions & self._held
         self.router.index.keep_only(kept)
+        self._next = {p: offset for p, offset in self._next.items() if p in kept}
         new = sorted(partitions - kept)
         self._held = set()  # nothing is handled until the index is whole again
         restored = await self._restore_index(new) if new else 0
+        adopted = await self._adopt_offsets(new) if new else 0
         self._held = partitions
         self.alignment.forget()  # a new assignment starts unpaused
         metrics.INPUT_PAUSED.labels(stage=STAGE).set(0)
@@ -338,8 +354,34 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
                 "partitions": sorted(partitions),
                 "index_restored": restored,
                 "index_size": len(self.router.index),
+                "offsets_adopted": adopted,
             },
         )
+
+    async def _adopt_offsets(self, partitions: list[int]) -> int:
+        """Upgrades: before the normalize loop had a group of its own, the faust worker's group
+        (``{prefix}.processor``) read the raw topic. A raw partition this group has never
+        committed starts where that group left it rather than at the beginning (14 days of
+        raw read again). Returns how many partitions were so positioned."""
+        tps = [TopicPartition(self.raw, p) for p in partitions]
+        unstarted = [tp for tp in tps if await self.consumer.committed(tp) is None]
+        if not unstarted:
+            return 0
+        admin = make_admin(self.settings)
+        await admin.start()
+        try:
+            theirs = await admin.list_consumer_group_offsets(
+                legacy_group(self.settings), partitions=unstarted
+            )
+        finally:
+            await admin.close()
+        adopted = 0
+        for tp, meta in theirs.items():
+            if meta is not None and meta.offset >= 0:
+                self.consumer.seek(tp, meta.offset)
+                self._next[tp.partition] = meta.offset
+                adopted += 1
+        return adopted
 
     async def _restore_index(self, partitions: list[int]) -> int:
         """Read the index changelog of ``partitions`` to its end into the index."""
