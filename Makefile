@@ -45,7 +45,7 @@ test-faults: venv kafka-up ## the fault suite alone (kills and restarts services
 	@bash deploy/tools/pg-up.sh
 	$(PY) -m pytest -q tests/faults
 
-lint: venv ## ruff, ruff format --check, mypy --strict on the package
+lint: venv ## ruff, ruff format --check, mypy --strict on the package and the benchmarks
 	$(VENV)/bin/ruff check services tests bench
 	$(VENV)/bin/ruff format --check services tests bench
 	$(VENV)/bin/mypy

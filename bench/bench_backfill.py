@@ -74,9 +74,9 @@ async def _backfill(
     settings = run.settings
     half = items // 2
     prefix = settings.group_prefix
-    processor = GroupWatch(settings, processor_groups(settings))
-    sink = GroupWatch(settings, f"{prefix}.sink", (REPORTS.suffix, EVENTS.suffix))
-    async with processor as processor_watch, sink as sink_watch:
+    processor_groups_watch = GroupWatch(settings, processor_groups(settings))
+    sink_group_watch = GroupWatch(settings, f"{prefix}.sink", (REPORTS.suffix, EVENTS.suffix))
+    async with processor_groups_watch as processor_watch, sink_group_watch as sink_watch:
         await processor_watch.wait_members(1, JOIN_TIMEOUT, run.alive)
         await sink_watch.wait_members(1, JOIN_TIMEOUT, run.alive)
         started = time.monotonic()

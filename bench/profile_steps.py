@@ -18,8 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.context import sources_document
-from bench.corpus import raw_items
+from bench.corpus import raw_items, sources_document
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.normalize import build_report
 from sitrep.records import encode
