@@ -128,6 +128,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         self._held: set[int] = set()  # raw partitions whose index is restored
         self._next: dict[int, int] = {}  # per held raw partition: the next offset to handle
         self._failed: BaseException | None = None
+        self._stop = asyncio.Event()
 
     # --- lifecycle
 
@@ -151,6 +152,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         await self.consumer.stop()
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._stop = stop
         while not stop.is_set():
             got = await self.consumer.getmany(
                 timeout_ms=int(POLL_SECONDS * 1000), max_records=BATCH
@@ -199,6 +201,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
                 started = time.perf_counter()
                 try:
                     report = self.router.decode(record.value, utc_now())
+                    routed = self.router.route(report, tp.partition)
                 except RecordError as exc:
                     letters.append(_letter(record, "process.decode", exc, "invalid_record"))
                     outcomes.append(False)
@@ -207,7 +210,6 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
                     letters.append(_letter(record, "process.understand", exc, "processing_error"))
                     outcomes.append(False)
                     continue
-                routed = self.router.route(report, tp.partition)
                 outcomes.append(True)
                 metrics.STAGE_SECONDS.labels(step="understand").observe(
                     time.perf_counter() - started
@@ -261,13 +263,16 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def _retry(self, what: str, attempt: Any) -> None:
         """Run ``attempt`` until it succeeds; Kafka errors are retried with capped backoff
-        (the consumer stays in its group: aiokafka heartbeats in the background)."""
+        (the consumer stays in its group: aiokafka heartbeats in the background) until the
+        loop is asked to stop."""
         backoff = Backoff()
         while True:
             try:
                 await attempt()
                 return
             except KafkaError as exc:
+                if self._stop.is_set():
+                    raise  # stopping: the uncommitted batch is read again after a restart
                 delay = backoff.next()
                 log.warning(
                     f"{what} failed; retrying",

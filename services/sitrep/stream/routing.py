@@ -174,8 +174,10 @@ class Router:
         targets = report_cells(report, self.index.previous(key))
         own = report_cells(report) if not report.deleted else ()
         published = parse_iso(report.published_at or report.collected_at).timestamp()
+        value = encode(report)
+        # last: whatever raised above left the index as it was
         changelog = self.index.update(key, own, published, partition)
-        return Routed(report, key, encode(report), targets, published, changelog)
+        return Routed(report, key, value, targets, published, changelog)
 
 
 def group_candidates(routed: Iterable[Routed]) -> list[tuple[str, bytes]]:

@@ -220,3 +220,19 @@ def test_a_candidates_record_that_is_neither_report_nor_array_is_a_record_error(
 ) -> None:
     with pytest.raises(RecordError):
         split_candidates(value)
+
+
+def test_a_report_that_fails_to_route_leaves_the_index_as_it_was(
+    router_parts: tuple[SourceRegistry, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router = make_router(router_parts)
+    report = router.decode(encode(item(0)), NOW)
+
+    def broken(_: object) -> bytes:
+        raise ValueError("cannot encode")
+
+    monkeypatch.setattr(routing, "encode", broken)
+    with pytest.raises(ValueError, match="cannot encode"):
+        router.route(report, partition=0)
+
+    assert len(router.index) == 0
