@@ -227,8 +227,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     @app.timer(interval=5.0)
     async def report_lag() -> None:
         """Lag gauges; an idle worker (nothing to read) is alive. A busy one proves it is
-        alive by the items it finishes (``ops.heartbeat()`` in the agent and the normalize loop), so a wedged
-        worker fails ``/livez`` and is restarted."""
+        alive by the items it finishes (``ops.heartbeat()`` in the agent and the normalize
+        loop), so a wedged worker fails ``/livez`` and is restarted."""
         try:
             behind = await lag.report()
         except Exception as exc:  # noqa: BLE001 - lag is best effort
