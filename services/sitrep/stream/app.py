@@ -623,12 +623,12 @@ async def run_normalizer(settings: Settings, stop: asyncio.Event | None = None) 
             normalizer = Normalizer(
                 settings, router, producer, ops=ops, window_seconds=window, idle_heartbeat=True
             )
+            await normalizer.start()  # may replace its consumer (a retried start): then wire
             for name, check in kafka_consumer_checks(normalizer.consumer).items():
                 ops.add_check(name, check)
             lag = LagReporter(STAGE, normalizer.consumer, {settings.topic(RAW.suffix)})
             normalizer.lag = lag
             lag_task = asyncio.create_task(lag.run(interval=5.0))
-            await normalizer.start()
             try:
                 await normalizer.run(stop)
             except DlqBreakerOpen:
