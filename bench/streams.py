@@ -20,6 +20,7 @@ from sitrep.ops.kafka import ensure_topics, make_admin, make_consumer, make_prod
 from sitrep.ops.settings import Settings
 from sitrep.records import RawItem, encode
 from sitrep.records.topics import CANDIDATES, RAW, TOPICS
+from sitrep.stream.progress import normalizer_group, processor_group
 
 PRODUCE_WINDOW = 5000  # sends in flight before waiting for their acks
 
@@ -146,8 +147,8 @@ def processor_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
     """The processor's consumer groups and their input topic suffixes: the normalize loop on
     raw, the faust cluster agent on candidates."""
     return {
-        f"{settings.group_prefix}.normalizer": (RAW.suffix,),
-        f"{settings.group_prefix}.processor": (CANDIDATES.suffix,),
+        normalizer_group(settings): (RAW.suffix,),
+        processor_group(settings): (CANDIDATES.suffix,),
     }
 
 

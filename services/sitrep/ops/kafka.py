@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import logging
 import ssl
+from collections.abc import Mapping
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError
 
 from sitrep.ops import metrics
 from sitrep.ops.settings import Settings, SettingsError
@@ -198,6 +199,25 @@ async def send_dead_letter(
             "offset": letter.offset,
         },
     )
+
+
+async def commit_assigned(
+    consumer: AIOKafkaConsumer, offsets: Mapping[TopicPartition, int], **log_extra: Any
+) -> None:
+    """Commit ``offsets`` of the partitions still assigned to ``consumer``. A rebalance that
+    took them is logged, not raised: the new owner reads those records again (at-least-once),
+    so there is nothing to retry. Other Kafka errors are raised."""
+    assigned = consumer.assignment()
+    mine = {tp: offset for tp, offset in offsets.items() if tp in assigned}
+    if not mine:
+        return
+    try:
+        await consumer.commit(mine)
+    except (CommitFailedError, IllegalStateError) as exc:
+        log.warning(
+            "offsets not committed: the consumer group rebalanced",
+            extra={**log_extra, "error": f"{type(exc).__name__}: {exc}"},
+        )
 
 
 async def topic_partitions(settings: Settings, topic: str) -> list[int]:

@@ -31,11 +31,17 @@ from functools import partial
 from typing import Any, Final
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka.errors import KafkaError
 
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer, database_check, kafka_consumer_checks
-from sitrep.ops.kafka import ensure_topics, make_consumer, make_producer, send_dead_letter
+from sitrep.ops.kafka import (
+    commit_assigned,
+    ensure_topics,
+    make_consumer,
+    make_producer,
+    send_dead_letter,
+)
 from sitrep.ops.retry import Backoff
 from sitrep.ops.settings import Settings
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
@@ -270,23 +276,11 @@ class SinkService:
         await send_dead_letter(self.producer, self.settings, letter)
 
     async def _commit(self, plan: SinkPlan) -> None:
-        assigned = self.consumer.assignment()
-        offsets = {
-            tp: offset
-            for (topic, partition), offset in plan.next_offsets.items()
-            if (tp := TopicPartition(topic, partition)) in assigned
-        }
-        if not offsets:
-            return
-        try:
-            await self.consumer.commit(offsets)
-        except (CommitFailedError, IllegalStateError) as exc:
-            # the group rebalanced: the new owner reads these records again and rewrites them
-            # idempotently; nothing to retry here
-            log.warning(
-                "offsets not committed: the consumer group rebalanced",
-                extra={"error": f"{type(exc).__name__}: {exc}"},
-            )
+        # after a rebalance the new owner rewrites these records idempotently
+        await commit_assigned(
+            self.consumer,
+            {TopicPartition(t, p): offset for (t, p), offset in plan.next_offsets.items()},
+        )
 
     def _account(
         self, batch: Sequence[ConsumedRecord], outcome: WriteOutcome, letters: list[DeadLetter]

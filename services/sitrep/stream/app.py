@@ -75,6 +75,7 @@ from sitrep.stream.normalizer import (
     index_topic,
     started,
 )
+from sitrep.stream.progress import processor_group
 from sitrep.stream.routing import Router, split_candidates
 from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
@@ -141,7 +142,7 @@ def byte_topic(app: faust.App, settings: Settings, suffix: str) -> Any:
 def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
     app = faust.App(
-        f"{settings.group_prefix}.processor", **faust_config(settings, f"{settings.data_dir}/faust")
+        processor_group(settings), **faust_config(settings, f"{settings.data_dir}/faust")
     )
 
     events_topic = byte_topic(app, settings, EVENTS.suffix)

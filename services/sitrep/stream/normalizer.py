@@ -3,7 +3,7 @@
 It keeps no state but the report -> cells index (:class:`~sitrep.stream.routing.ReportCells`),
 so it does not need faust's machinery, whose per-record cost was most of the worker's time
 (bench/README.md). It runs in the processor's process next to the faust cluster agent (or
-alone: ``sitrep process --role normalize``), in its own consumer group
+alone: ``SITREP_PROCESSOR_ROLE=normalize sitrep process``), in its own consumer group
 ``{SITREP_GROUP_PREFIX}.normalizer`` on the raw topic. For every batch:
 
 1. fetch up to ``BATCH`` raw items (whatever is there: a live item is not held back);
@@ -36,11 +36,17 @@ from typing import Any, Final
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
-from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka.errors import IllegalStateError, KafkaError
 
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer
-from sitrep.ops.kafka import MAX_MESSAGE_BYTES, make_admin, make_consumer, send_dead_letter
+from sitrep.ops.kafka import (
+    MAX_MESSAGE_BYTES,
+    commit_assigned,
+    make_admin,
+    make_consumer,
+    send_dead_letter,
+)
 from sitrep.ops.metrics import Stage
 from sitrep.ops.retry import Backoff
 from sitrep.ops.settings import Settings
@@ -48,6 +54,7 @@ from sitrep.records.codec import RecordError
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
 from sitrep.records.times import utc_now
 from sitrep.records.topics import CANDIDATES, RAW, REPORTS
+from sitrep.stream.progress import normalizer_group, processor_group
 from sitrep.stream.routing import Routed, Router, group_candidates
 from sitrep.stream.watermark import Alignment, Watermarks
 
@@ -69,16 +76,6 @@ INDEX_TOPIC_CONFIG: Final = {
     "min.cleanable.dirty.ratio": "0.1",
     "delete.retention.ms": str(3_600_000),
 }
-
-
-def normalizer_group(settings: Settings) -> str:
-    return f"{settings.group_prefix}.normalizer"
-
-
-def legacy_group(settings: Settings) -> str:
-    """The group that read the raw topic before the normalize loop had its own (the faust
-    worker's, which now reads only candidates)."""
-    return f"{settings.group_prefix}.processor"
 
 
 def index_topic(settings: Settings) -> str:
@@ -248,18 +245,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         await send_dead_letter(self.producer, self.settings, letter)
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
-        assigned = self.consumer.assignment()
-        mine = {tp: offset for tp, offset in offsets.items() if tp in assigned}
-        if not mine:
-            return
-        try:
-            await self.consumer.commit(mine)
-        except (CommitFailedError, IllegalStateError) as exc:
-            # the group rebalanced under us: the new owner reads these items again
-            log.warning(
-                "offsets not committed: the consumer group rebalanced",
-                extra={"stage": STAGE, "error": f"{type(exc).__name__}: {exc}"},
-            )
+        await commit_assigned(self.consumer, offsets, stage=STAGE)
 
     async def _retry(self, what: str, attempt: Any) -> None:
         """Run ``attempt`` until it succeeds; Kafka errors are retried with capped backoff
@@ -365,7 +351,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def _adopt_offsets(self, partitions: list[int]) -> int:
         """Upgrades: before the normalize loop had a group of its own, the faust worker's group
-        (``{prefix}.processor``) read the raw topic. A raw partition this group has never
+        (``{prefix}.processor``, now on candidates only) read the raw topic. A raw partition this group has never
         committed starts where that group left it rather than at the beginning (14 days of
         raw read again). Returns how many partitions were so positioned."""
         tps = [TopicPartition(self.raw, p) for p in partitions]
@@ -376,7 +362,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         await admin.start()
         try:
             theirs = await admin.list_consumer_group_offsets(
-                legacy_group(self.settings), partitions=unstarted
+                processor_group(self.settings), partitions=unstarted
             )
         finally:
             await admin.close()

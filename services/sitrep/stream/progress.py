@@ -35,12 +35,23 @@ class GroupLag:
         return max(0, self.end - self.committed)
 
 
+def normalizer_group(settings: Settings) -> str:
+    """The processor's normalize loop (raw topic)."""
+    return f"{settings.group_prefix}.normalizer"
+
+
+def processor_group(settings: Settings) -> str:
+    """The processor's faust app (candidates topic); it read the raw topic too before the
+    normalize loop had a group of its own."""
+    return f"{settings.group_prefix}.processor"
+
+
 def pipeline_groups(settings: Settings) -> dict[str, tuple[str, ...]]:
     """Consumer group -> input topics: the processor's normalize loop and cluster agent, the
     sink."""
     return {
-        f"{settings.group_prefix}.normalizer": (settings.topic(RAW.suffix),),
-        f"{settings.group_prefix}.processor": (settings.topic(CANDIDATES.suffix),),
+        normalizer_group(settings): (settings.topic(RAW.suffix),),
+        processor_group(settings): (settings.topic(CANDIDATES.suffix),),
         f"{settings.group_prefix}.sink": (
             settings.topic(REPORTS.suffix),
             settings.topic(EVENTS.suffix),
