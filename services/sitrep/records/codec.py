@@ -49,7 +49,22 @@ def loads(data: bytes | str) -> Any:
         raise RecordError(f"not valid JSON (or not UTF-8): {exc}") from None
 
 
-Converter = Callable[[Any, str], Any]
+Converter = Callable[[Any], Any]
+
+
+class _Bad(Exception):
+    """A field failed; ``parts`` is its path, innermost first (filled in on the way out)."""
+
+    def __init__(self, message: str, part: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parts: list[str] = [] if part is None else [part]
+
+    def path(self) -> str:
+        out = ""
+        for part in reversed(self.parts):
+            out += part if part.startswith("[") or not out else "." + part
+        return out
 
 
 def _describe(value: Any) -> str:
@@ -57,71 +72,104 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _got(what: str, value: Any, part: str | None = None) -> _Bad:
+    return _Bad(f"expected {what}, got {_describe(value)}", part)
+
+
+def _out_of_range(value: int, part: str | None = None) -> _Bad:
+    return _Bad(f"integer {value} is out of the 64-bit range", part)
+
+
+def _not_allowed(value: Any, allowed: tuple[Any, ...], part: str | None = None) -> _Bad:
+    return _Bad(f"{_describe(value)} is not one of {list(allowed)}", part)
+
+
+_INT_MIN = -(2**63)
+_INT_MAX = 2**63 - 1
+
+
+# Converters take a parsed JSON value and return the typed value, or raise :class:`_Bad`. The
+# path of a bad field is only built when one fails; a record's converter is generated Python
+# code with the checks of its fields inline (the per-field closure calls and path strings cost
+# more than the checks themselves: 40 -> ~10 µs for a raw item).
+
+
 @cache
 def _converter(tp: Any) -> Converter:
     origin = get_origin(tp)
     if tp is Any:
-        return lambda v, _p: v
+        return lambda v: v
     if tp is str:
 
-        def conv_str(v: Any, path: str) -> str:
+        def conv_str(v: Any) -> str:
             if type(v) is not str:
-                raise RecordError(f"{path}: expected a string, got {_describe(v)}")
+                raise _got("a string", v)
             return v
 
         return conv_str
     if tp is bool:
 
-        def conv_bool(v: Any, path: str) -> bool:
+        def conv_bool(v: Any) -> bool:
             if type(v) is not bool:
-                raise RecordError(f"{path}: expected true or false, got {_describe(v)}")
+                raise _got("true or false", v)
             return v
 
         return conv_bool
     if tp is int:
 
-        def conv_int(v: Any, path: str) -> int:
+        def conv_int(v: Any) -> int:
             if type(v) is not int:
-                raise RecordError(f"{path}: expected an integer, got {_describe(v)}")
-            if not -(2**63) <= v < 2**63:
-                raise RecordError(f"{path}: integer {v} is out of the 64-bit range")
+                raise _got("an integer", v)
+            if not _INT_MIN <= v <= _INT_MAX:
+                raise _out_of_range(v)
             return v
 
         return conv_int
     if tp is float:
 
-        def conv_float(v: Any, path: str) -> float:
-            if type(v) not in (int, float):
-                raise RecordError(f"{path}: expected a number, got {_describe(v)}")
+        def conv_float(v: Any) -> float:
+            if type(v) is float:
+                return v
+            if type(v) is not int:
+                raise _got("a number", v)
             return float(v)
 
         return conv_float
     if origin is Literal:
         allowed = get_args(tp)
 
-        def conv_literal(v: Any, path: str) -> Any:
+        def conv_literal(v: Any) -> Any:
             if v not in allowed:
-                raise RecordError(f"{path}: {_describe(v)} is not one of {list(allowed)}")
+                raise _not_allowed(v, allowed)
             return v
 
         return conv_literal
     if origin in (typing.Union, types.UnionType):
         args = [a for a in get_args(tp) if a is not type(None)]
-        inner = _converter(args[0]) if len(args) == 1 else None
-        if inner is None:
+        if len(args) != 1:
             raise TypeError(f"unsupported union {tp}")
+        inner = _converter(args[0])
 
-        def conv_optional(v: Any, path: str) -> Any:
-            return None if v is None else inner(v, path)
+        def conv_optional(v: Any) -> Any:
+            return None if v is None else inner(v)
 
         return conv_optional
     if origin is tuple:
         item = _converter(get_args(tp)[0])
 
-        def conv_tuple(v: Any, path: str) -> tuple[Any, ...]:
+        def conv_tuple(v: Any) -> tuple[Any, ...]:
             if type(v) is not list:
-                raise RecordError(f"{path}: expected an array, got {_describe(v)}")
-            return tuple(item(x, f"{path}[{i}]") for i, x in enumerate(v))
+                raise _got("an array", v)
+            if not v:
+                return ()
+            out = []
+            for i, x in enumerate(v):
+                try:
+                    out.append(item(x))
+                except _Bad as bad:
+                    bad.parts.append(f"[{i}]")
+                    raise
+            return tuple(out)
 
         return conv_tuple
     if origin is dict:
@@ -131,10 +179,53 @@ def _converter(tp: Any) -> Converter:
     raise TypeError(f"unsupported field type {tp}")
 
 
-def _require_dict(v: Any, path: str) -> dict[str, Any]:
+def _require_dict(v: Any) -> dict[str, Any]:
     if type(v) is not dict:
-        raise RecordError(f"{path}: expected an object, got {_describe(v)}")
+        raise _got("an object", v)
     return v
+
+
+def _field_check(tp: Any, var: str, name: str, env: dict[str, Any], indent: str) -> list[str]:
+    """Lines that check (and convert) ``var`` of type ``tp`` in place, or raise at ``name``."""
+    origin = get_origin(tp)
+    at = repr(name)
+    if tp is Any:
+        return []
+    if tp is str:
+        return [f"{indent}if type({var}) is not str: raise _got('a string', {var}, {at})"]
+    if tp is bool:
+        return [f"{indent}if type({var}) is not bool: raise _got('true or false', {var}, {at})"]
+    if tp is int:
+        return [
+            f"{indent}if type({var}) is not int: raise _got('an integer', {var}, {at})",
+            f"{indent}if not _INT_MIN <= {var} <= _INT_MAX: raise _out_of_range({var}, {at})",
+        ]
+    if tp is float:
+        return [
+            f"{indent}if type({var}) is not float:",
+            f"{indent}    if type({var}) is not int: raise _got('a number', {var}, {at})",
+            f"{indent}    {var} = float({var})",
+        ]
+    if origin is Literal:
+        allowed = f"_allowed_{var}"
+        env[allowed] = get_args(tp)
+        return [f"{indent}if {var} not in {allowed}: raise _not_allowed({var}, {allowed}, {at})"]
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"unsupported union {tp}")
+        inner = _field_check(args[0], var, name, env, indent + "    ")
+        return [f"{indent}if {var} is not None:", *inner] if inner else []
+    # tuples, objects, records: a converter of their own, the field's name added on failure
+    conv = f"_conv_{var}"
+    env[conv] = _converter(tp)
+    return [
+        f"{indent}try:",
+        f"{indent}    {var} = {conv}({var})",
+        f"{indent}except _Bad as bad:",
+        f"{indent}    bad.parts.append({at})",
+        f"{indent}    raise",
+    ]
 
 
 def _dataclass_converter(cls: Any) -> Converter:
@@ -146,31 +237,63 @@ def _dataclass_converter(cls: Any) -> Converter:
         for f in fields
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     )
-    plan: list[tuple[str, Converter]] = []
-    for f in fields:
-        plan.append((f.name, _converter(hints[f.name])))
-
-    def conv_dataclass(v: Any, path: str) -> Any:
-        if type(v) is not dict:
-            raise RecordError(f"{path or 'record'}: expected an object, got {_describe(v)}")
-        unknown = v.keys() - names
-        if unknown:
-            raise RecordError(f"{path or 'record'}: unknown field(s) {sorted(unknown)}")
-        missing = required - v.keys()
-        if missing:
-            raise RecordError(f"{path or 'record'}: missing required field(s) {sorted(missing)}")
-        kwargs = {}
-        for name, conv in plan:
-            if name in v:
-                kwargs[name] = conv(v[name], f"{path}.{name}" if path else name)
-        return cls(**kwargs)
-
-    return conv_dataclass
+    env: dict[str, Any] = {
+        "_Bad": _Bad,
+        "_got": _got,
+        "_out_of_range": _out_of_range,
+        "_not_allowed": _not_allowed,
+        "_INT_MIN": _INT_MIN,
+        "_INT_MAX": _INT_MAX,
+        "_MISSING": dataclasses.MISSING,
+        "_cls": cls,
+        "_names": names,
+        "_required": required,
+        "_sorted": sorted,
+    }
+    lines = [
+        "def conv_record(v):",
+        "    if type(v) is not dict: raise _got('an object', v)",
+        "    keys = v.keys()",
+        "    if not keys <= _names: raise _Bad(f'unknown field(s) {_sorted(keys - _names)}')",
+        "    if not _required <= keys:",
+        "        raise _Bad(f'missing required field(s) {_sorted(_required - keys)}')",
+    ]
+    args = []
+    for i, f in enumerate(fields):
+        if not f.init:
+            raise TypeError(f"{cls.__name__}.{f.name}: fields outside __init__ are not supported")
+        var = f"f{i}"
+        args.append(var)
+        check = _field_check(hints[f.name], var, f.name, env, "        ")
+        if f.name in required:
+            lines.append(f"    {var} = v[{f.name!r}]")
+            lines.extend(line[4:] for line in check)
+            continue
+        if f.default is not dataclasses.MISSING:
+            env[f"_default_{var}"] = f.default
+            fallback = f"_default_{var}"
+        else:
+            env[f"_factory_{var}"] = f.default_factory
+            fallback = f"_factory_{var}()"
+        lines.append(f"    {var} = v.get({f.name!r}, _MISSING)")
+        if check:
+            lines.append(f"    if {var} is _MISSING: {var} = {fallback}")
+            lines.append("    else:")
+            lines.extend(check)
+        else:
+            lines.append(f"    if {var} is _MISSING: {var} = {fallback}")
+    lines.append(f"    return _cls({', '.join(args)})")
+    exec("\n".join(lines), env)  # noqa: S102 - code built above from the record's own fields
+    convert: Converter = env["conv_record"]
+    return convert
 
 
 def from_obj(cls: type[T], obj: Any) -> T:
     """Build a record of type ``cls`` from parsed JSON, validating every field."""
-    result: T = _converter(cast(Any, cls))(obj, "")
+    try:
+        result: T = _converter(cast(Any, cls))(obj)
+    except _Bad as bad:
+        raise RecordError(f"{bad.path() or 'record'}: {bad.message}") from None
     return result
 
 

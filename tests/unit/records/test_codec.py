@@ -7,6 +7,7 @@ import pytest
 
 from sitrep.records import (
     Forward,
+    Location,
     Media,
     Provenance,
     RawItem,
@@ -14,6 +15,7 @@ from sitrep.records import (
     decode_raw_item,
     encode,
 )
+from sitrep.records.codec import from_obj
 
 
 def raw_item(**changes: object) -> RawItem:
@@ -102,3 +104,32 @@ def test_source_kind_outside_the_enumeration_is_refused() -> None:
     obj["source_kind"] = "fax"
     with pytest.raises(RecordError, match="not one of"):
         decode_raw_item(orjson.dumps(obj))
+
+
+def test_bad_field_inside_a_list_is_named_with_its_index() -> None:
+    obj = orjson.loads(
+        encode(raw_item(provenance=Provenance(media=(Media(type="photo"), Media(type="video")))))
+    )
+    obj["provenance"]["media"][1]["type"] = 7
+    with pytest.raises(RecordError, match=r"^provenance\.media\[1\]\.type: expected a string"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_unknown_field_in_a_nested_object_names_the_object() -> None:
+    obj = orjson.loads(encode(raw_item()))
+    obj["provenance"]["colour"] = "red"
+    with pytest.raises(RecordError, match=r"^provenance: unknown field\(s\) \['colour'\]"):
+        decode_raw_item(orjson.dumps(obj))
+
+
+def test_whole_record_of_the_wrong_shape_is_named_record() -> None:
+    with pytest.raises(RecordError, match=r"^record: expected a JSON object"):
+        decode_raw_item(b"[1, 2]")
+
+
+def test_integer_for_a_float_field_is_accepted_as_a_float() -> None:
+    place = {"name": "Deraa", "country": "Syria", "latitude": 32, "longitude": 36.1}
+    decoded = from_obj(Location, {**place, "geo_precision": 1})
+    assert decoded.latitude == 32.0 and type(decoded.latitude) is float
+    with pytest.raises(RecordError, match=r"^latitude: expected a number, got 'north'"):
+        from_obj(Location, {**place, "latitude": "north", "geo_precision": 1})
