@@ -68,9 +68,15 @@ _ARABIC_FOLD = str.maketrans(
 _BYTES: Final = FINGERPRINT_BITS // 8
 _MASK: Final = (1 << FINGERPRINT_BITS) - 1
 
-# _BIT_PLANES[b] maps a byte to its bit b (0 or 1): translating all shingle hashes with it gives,
-# per byte position, the bits to count with ``bytes.count`` — the SimHash vote at C speed.
+# _BIT_PLANES[b] maps a byte to its bit b (0 or 1): translating all shingle hashes with it gives
+# the bits to count (see _majority).
 _BIT_PLANES: Final = tuple(bytes((value >> bit) & 1 for value in range(256)) for bit in range(8))
+_LANE_ROW: Final = 2 * FINGERPRINT_BITS  # bytes per digest spread into 16-bit lanes
+# _OVER_HALF[h] maps a count to 1 when it is over h; _BINARY_DIGITS maps 0/1 to "0"/"1"
+_OVER_HALF: Final = tuple(
+    bytes(int(v > h) for v in range(256)) for h in range(MAX_SHINGLES // 2 + 1)
+)
+_BINARY_DIGITS: Final = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def words(text: str) -> list[str]:
@@ -115,14 +121,32 @@ def fingerprint_and_kind(text: str) -> tuple[int, bool]:
     digests = b"".join(
         blake2b(shingle.encode(), digest_size=_BYTES).digest() for shingle in set(shingles)
     )
-    half = len(digests) // _BYTES // 2
-    result = 0
-    for bit, table in enumerate(_BIT_PLANES):
-        plane = digests.translate(table)
-        for position in range(_BYTES):
-            if plane[position::_BYTES].count(1) > half:
-                result |= 1 << (8 * (_BYTES - 1 - position) + bit)
-    return result, False
+    return _majority(digests, len(digests) // _BYTES), False
+
+
+def _majority(digests: bytes, count: int) -> int:
+    """The SimHash vote: bit ``i`` of the result is set when more than half of the ``count``
+    digests (``_BYTES`` each, concatenated) have it set.
+
+    Each digest bit gets a 16-bit lane (counts go up to :data:`MAX_SHINGLES`): spreading the
+    digests into lanes with ``bytes.translate`` and adding the rows as one big integer (halving
+    the rows with each addition) counts all 128 positions at once at C speed.
+    """
+    lanes = bytearray(count * _LANE_ROW)
+    for bit, table in enumerate(_BIT_PLANES):  # bit b of byte p goes to lane 8p + 7 - b
+        lanes[2 * (7 - bit) + 1 :: 2 * 8] = digests.translate(table)
+    total = int.from_bytes(lanes)
+    rows = count
+    while rows > 1:
+        lower = rows // 2
+        width = lower * _LANE_ROW * 8
+        total = (total >> width) + (total & ((1 << width) - 1))
+        rows -= lower
+    counts = total.to_bytes(_LANE_ROW)
+    half = count // 2
+    # a lane is over half when its high byte is set (256) or its low byte is over half
+    over = int.from_bytes(counts[1::2].translate(_OVER_HALF[half])) | int.from_bytes(counts[0::2])
+    return int(over.to_bytes(FINGERPRINT_BITS).translate(_BINARY_DIGITS), 2)
 
 
 def distance(a: int, b: int) -> int:

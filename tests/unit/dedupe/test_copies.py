@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,34 @@ def test_fingerprint_does_not_depend_on_the_process_hash_seed() -> None:
     )
 
     assert int(other.stdout) == fingerprint(text)
+
+
+def test_fingerprints_do_not_change_between_versions() -> None:
+    # fingerprints live in the cluster state's changelog: a new build must compute the same ones
+    hama = (
+        "Syrian army units repelled an attack by terrorist groups on positions in the "
+        "countryside of Hama and inflicted heavy losses on them"
+    )
+    idlib = (
+        "قصف مدفعي لقوات النظام على قرى ريف إدلب الجنوبي وسقوط جرحى مدنيين في كفرنبل وحاس "
+        "وأطراف معرة النعمان"
+    )
+    assert fingerprint(hama) == 0xE2842E704855BE0BA7DB8BDFAC4CDCEF
+    assert fingerprint(idlib) == 0x705415A9FF7DCB5432767A9FDFF66068
+    assert fingerprint(" ".join(f"w{i}" for i in range(400))) == 0xB6C418A6607BFC46D234ABC7A1831942
+
+
+def test_majority_vote_counts_every_bit_for_any_number_of_digests() -> None:
+    from sitrep.dedupe.copies import MAX_SHINGLES, _majority
+
+    rng = random.Random(7)
+    for count in [*range(1, 40), 127, 128, 129, 255, MAX_SHINGLES]:
+        digests = [rng.getrandbits(128) for _ in range(count)]
+        if count == MAX_SHINGLES:
+            digests[:150] = [(1 << 128) - 1] * 150  # lanes counting past 255
+        expected = 0
+        for bit in range(128):
+            if sum(d >> bit & 1 for d in digests) > count // 2:
+                expected |= 1 << bit
+        blob = b"".join(d.to_bytes(16) for d in digests)
+        assert _majority(blob, count) == expected, count
