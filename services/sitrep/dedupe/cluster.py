@@ -55,7 +55,7 @@ from sitrep.dedupe.cells import place_cell
 from sitrep.dedupe.compatibility import MERGE_THRESHOLD, Match, families_to_search, match
 from sitrep.dedupe.corroboration import claim_status, corroboration, origin_voice, source_voice
 from sitrep.dedupe.member import SEED, Member
-from sitrep.dedupe.state import CellState, OpenEvent, ReportMark, TextPrint, reindexed
+from sitrep.dedupe.state import NO_FLOOR, CellState, OpenEvent, ReportMark, TextPrint, reindexed
 from sitrep.records.codec import encode
 from sitrep.records.model import Event, EventCandidate, MergeReason, Report
 from sitrep.records.times import parse_iso, to_iso
@@ -362,7 +362,14 @@ def merge_report(
         report.report_id: ReportMark(report.version, report.deleted, activity),
     }
     index_after = reindexed(state.by_family(), state.events, events, touched)
-    return CellState(cell, events, reports, prints, index_after), emitted
+    # a first version only adds activity at ``activity`` and makes events hold more reports,
+    # never fewer; a new version or a deletion withdraws members: floors unknown
+    floors = state.floors
+    if floors is not None and mark is None:
+        floors = (min(floors[0], activity), min(floors[1], activity))
+    else:
+        floors = None
+    return CellState(cell, events, reports, prints, index_after, floors=floors), emitted
 
 
 # how many cluster windows a report's mark is kept after its publication (see the module doc)
@@ -377,17 +384,28 @@ def expire(state: CellState, now_event_time: datetime, window: timedelta) -> Cel
     when nothing expired."""
     cutoff = int((now_event_time - window).timestamp())
     mark_cutoff = int((now_event_time - window * MARK_WINDOWS).timestamp())
+    floors = state.floors
+    if floors is not None and cutoff <= floors[0] and mark_cutoff <= floors[1]:
+        return state  # nothing is that old (the common case: checked without a scan)
     events = {e: ev for e, ev in state.events.items() if ev.profile.last_activity >= cutoff}
     prints = {r: p for r, p in state.prints.items() if p.activity >= cutoff}
     held = {r for ev in events.values() for r in ev.profile.active_reports}
     reports = {r: m for r, m in state.reports.items() if m.activity >= mark_cutoff or r in held}
+    floors = (
+        min(
+            min((ev.profile.last_activity for ev in events.values()), default=NO_FLOOR),
+            min((p.activity for p in prints.values()), default=NO_FLOOR),
+        ),
+        min((m.activity for r, m in reports.items() if r not in held), default=NO_FLOOR),
+    )
     if (
         len(events) == len(state.events)
         and len(prints) == len(state.prints)
         and len(reports) == len(state.reports)
     ):
+        state.floors = floors  # a cache: the state's content is unchanged
         return state
-    return CellState(state.cell, events, reports, prints)
+    return CellState(state.cell, events, reports, prints, floors=floors)
 
 
 def stream_time(state: CellState) -> datetime | None:

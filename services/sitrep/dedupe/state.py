@@ -51,6 +51,16 @@ class ReportMark:
     version: int
     deleted: bool
     activity: int
+    _encoded: bytes | None = field(default=None, init=False, compare=False, repr=False)
+
+    def encoded(self, report_id: str) -> bytes:
+        """This mark's element of the state's byte form, as the mark of ``report_id`` (a mark
+        belongs to one report: made once, then reused)."""
+        data = self._encoded
+        if data is None:
+            data = encode([report_id, self.version, self.deleted, self.activity])
+            object.__setattr__(self, "_encoded", data)
+        return data
 
     def supersedes(self, version: int, deleted: bool) -> bool:
         """True when a report with ``version``/``deleted`` is no news: nothing is news after a
@@ -71,6 +81,18 @@ class TextPrint:
     exact: bool
     voice: str
     activity: int
+    _encoded: bytes | None = field(default=None, init=False, compare=False, repr=False)
+
+    def encoded(self, report_id: str) -> bytes:
+        """This fingerprint's element of the state's byte form, as ``report_id``'s (see
+        :meth:`ReportMark.encoded`)."""
+        data = self._encoded
+        if data is None:
+            data = encode(
+                [report_id, format(self.fingerprint, "x"), self.exact, self.voice, self.activity]
+            )
+            object.__setattr__(self, "_encoded", data)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +145,9 @@ class OpenEvent:
         return self._encoded
 
 
+NO_FLOOR: Final = 2**62  # the floor of an empty state: later than any activity
+
+
 class CellState:
     """All open events, seen report versions and recent fingerprints of one cell.
 
@@ -132,7 +157,7 @@ class CellState:
     which the merge rules rely on for ties, and which the byte form preserves.
     """
 
-    __slots__ = ("_by_family", "cell", "events", "prints", "reports")
+    __slots__ = ("_by_family", "cell", "events", "floors", "prints", "reports")
 
     def __init__(
         self,
@@ -141,16 +166,22 @@ class CellState:
         reports: Mapping[str, ReportMark],
         prints: Mapping[str, TextPrint],
         by_family: Mapping[str, tuple[str, ...]] | None = None,
+        *,
+        floors: tuple[int, int] | None = None,
     ) -> None:
         self.cell = cell
         self.events = events
         self.reports = reports
         self.prints = prints
         self._by_family = by_family
+        # lower bounds (epoch seconds) of the open events' and fingerprints' activity, and of
+        # the activity of report marks no open event holds; None: unknown. They let ``expire``
+        # see at a glance that nothing is old enough to go (see ``dedupe.cluster.expire``).
+        self.floors = floors
 
     @classmethod
     def empty(cls, cell: str) -> CellState:
-        return cls(cell, {}, {}, {}, {})
+        return cls(cell, {}, {}, {}, {}, floors=(NO_FLOOR, NO_FLOOR))
 
     def __repr__(self) -> str:
         return (
@@ -198,18 +229,11 @@ class CellState:
                 encode(self.cell),
                 b",[",
                 b",".join(event.encoded() for event in self.events.values()),
-                b"],",
-                encode(
-                    [[rid, m.version, m.deleted, m.activity] for rid, m in self.reports.items()]
-                ),
-                b",",
-                encode(
-                    [
-                        [rid, format(p.fingerprint, "x"), p.exact, p.voice, p.activity]
-                        for rid, p in self.prints.items()
-                    ]
-                ),
-                b"]",
+                b"],[",
+                b",".join([m.encoded(rid) for rid, m in self.reports.items()]),
+                b"],[",
+                b",".join([p.encoded(rid) for rid, p in self.prints.items()]),
+                b"]]",
             )
         )
 

@@ -81,3 +81,62 @@ def test_stream_time_is_the_newest_publication_time_seen() -> None:
     state, _ = run([NEW, OLD])
 
     assert stream_time(state) == parse_iso("2024-11-30T09:00:00Z")
+
+
+def test_expiry_without_a_scan_keeps_exactly_what_a_full_scan_keeps() -> None:
+    """``expire`` skips its scan while the state's floors show nothing is old enough (as for the
+    reports of one candidates record, which share a clock); a stream of reports over two weeks
+    (late ones, edits, deletions among them) must come out the same as with a full scan every
+    time."""
+    import random
+
+    from sitrep.dedupe import CellState
+    from sitrep.records.times import to_iso
+    from tests.unit.dedupe.builders import AIR_STRIKE, CLASH, deleted, edited
+
+    rng = random.Random(5)
+    start = parse_iso("2024-11-20T00:00:00Z")
+    posts = []
+    for n in range(400):
+        hours = n * 0.8 + (rng.uniform(-100, 0) if rng.random() < 0.1 else 0)  # some late
+        published = start + timedelta(hours=max(hours, 0))
+        kind = rng.choice([SHELLING, AIR_STRIKE, CLASH])
+        post = report(
+            f"src{rng.randrange(6)}",
+            str(n),
+            f"Report {n}: {kind[1]} in Saraqib, wave {rng.randrange(40)}",
+            {"kind": kind, "occurred_on": published.date().isoformat()},
+            published_at=to_iso(published),
+        )
+        posts.append(post)
+        if rng.random() < 0.08:
+            earlier = rng.choice(posts)
+            posts.append(
+                edited(earlier, earlier.version + 1, text=earlier.text + " (updated)")
+                if rng.random() < 0.6
+                else deleted(earlier, earlier.version + 1)
+            )
+
+    def stream(full_scan: bool) -> tuple[CellState, list[object]]:
+        state: CellState | None = None
+        emitted: list[object] = []
+        scans_skipped = 0
+        clock = start
+        for n, post in enumerate(posts):
+            state, events = merge_report(state, post, CELL, NOW)
+            emitted.extend(events)
+            if n % 5 == 0:  # the clock moves once per record of five reports
+                clock = stream_time(state) or clock
+            if full_scan:
+                state.floors = None
+            before = state
+            state = expire(state, clock, WINDOW)
+            scans_skipped += state is before and before.floors is not None
+        assert full_scan or scans_skipped > len(posts) // 2  # the fast path is taken
+        return state, emitted
+
+    fast_state, fast_events = stream(full_scan=False)
+    slow_state, slow_events = stream(full_scan=True)
+    assert fast_events == slow_events
+    assert fast_state == slow_state
+    assert len(fast_state.events) < len({p.report_id for p in posts})  # something expired
