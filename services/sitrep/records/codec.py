@@ -155,21 +155,37 @@ def _converter(tp: Any) -> Converter:
 
         return conv_optional
     if origin is tuple:
-        item = _converter(get_args(tp)[0])
+        item_type = get_args(tp)[0]
+        item = _converter(item_type)
+
+        def find_bad(v: list[Any]) -> _Bad:
+            for i, x in enumerate(v):
+                try:
+                    item(x)
+                except _Bad as bad:
+                    bad.parts.append(f"[{i}]")
+                    return bad
+            raise AssertionError("no bad item")  # pragma: no cover - item() is deterministic
+
+        if item_type is str:
+
+            def conv_str_tuple(v: Any) -> tuple[Any, ...]:
+                if type(v) is not list:
+                    raise _got("an array", v)
+                if all(type(x) is str for x in v):
+                    return tuple(v)
+                raise find_bad(v)
+
+            return conv_str_tuple
 
         def conv_tuple(v: Any) -> tuple[Any, ...]:
             if type(v) is not list:
                 raise _got("an array", v)
-            if not v:
-                return ()
-            out = []
-            for i, x in enumerate(v):
-                try:
-                    out.append(item(x))
-                except _Bad as bad:
-                    bad.parts.append(f"[{i}]")
-                    raise
-            return tuple(out)
+            try:
+                return tuple([item(x) for x in v])
+            except _Bad:
+                pass
+            raise find_bad(v)
 
         return conv_tuple
     if origin is dict:

@@ -133,3 +133,12 @@ def test_integer_for_a_float_field_is_accepted_as_a_float() -> None:
     assert decoded.latitude == 32.0 and type(decoded.latitude) is float
     with pytest.raises(RecordError, match=r"^latitude: expected a number, got 'north'"):
         from_obj(Location, {**place, "latitude": "north", "geo_precision": 1})
+
+
+def test_bad_string_in_a_list_of_strings_is_named_with_its_index() -> None:
+    obj = orjson.loads(encode(raw_item(provenance=Provenance(hashtags=("#Hama", "#Homs")))))
+    obj["provenance"]["hashtags"][1] = None
+    with pytest.raises(
+        RecordError, match=r"^provenance\.hashtags\[1\]: expected a string, got None"
+    ):
+        decode_raw_item(orjson.dumps(obj))
