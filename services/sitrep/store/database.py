@@ -44,7 +44,14 @@ from sitrep.store.rows import (
     report_source_rows,
     revision_row,
 )
-from sitrep.store.sink import Write, event_versions, phases, reports_of
+from sitrep.store.sink import (
+    EventVersion,
+    ReportVersion,
+    Write,
+    event_versions,
+    phases,
+    reports_of,
+)
 from sitrep.store.sql import Statements, statements
 
 T = TypeVar("T")
@@ -173,13 +180,24 @@ class Store:
 
     def _apply(self, conn: Connection, writes: Sequence[Write]) -> None:
         st = self._statements
+        # each record's JSON as it came from Kafka (valid: it was just decoded), by record
+        # identity: stored as is instead of encoding the decoded record again
+        texts = {
+            id(w.event if isinstance(w, EventVersion) else w.report): w.origin.value.decode()
+            for w in writes
+            if isinstance(w, EventVersion | ReportVersion) and w.origin.value is not None
+        }
         for phase in phases(writes):
             if phase.event_removals:
                 conn.executemany(st.delete_event, [(i,) for i in phase.event_removals])
             if phase.events:
                 # sorted: every writer locks rows in the same order
                 candidates = sorted(phase.events.values(), key=lambda e: e.event_id)
-                won = set(conn.bulk(st.upsert_events, [event_row(e) for e in candidates]))
+                won = set(
+                    conn.bulk(
+                        st.upsert_events, [event_row(e, texts.get(id(e))) for e in candidates]
+                    )
+                )
                 current = [e for e in candidates if e.event_id in won]
                 ids = [e.event_id for e in current]
                 conn.execute_for_ids(st.delete_actors_of, ids)
@@ -193,8 +211,11 @@ class Store:
                 conn.executemany(st.tombstone_report, [(i,) for i in phase.report_removals])
             if phase.reports:
                 reports = sorted(phase.reports.values(), key=lambda r: r.report_id)
-                conn.bulk(st.upsert_reports, [report_row(r) for r in reports])
-        conn.bulk(st.insert_revisions, [revision_row(e) for e in event_versions(writes)])
+                conn.bulk(st.upsert_reports, [report_row(r, texts.get(id(r))) for r in reports])
+        conn.bulk(
+            st.insert_revisions,
+            [revision_row(e, texts.get(id(e))) for e in event_versions(writes)],
+        )
         conn.bulk(st.upsert_report_sources, report_source_rows(reports_of(writes)))
 
     def register_sources(self, sources: Sequence[Source]) -> None:

@@ -137,8 +137,9 @@ def json_text(value: Any) -> str:
     return encode(value).decode("utf-8")
 
 
-def event_row(event: Event) -> Row:
-    """The ``events`` row of an event (its current version)."""
+def event_row(event: Event, record: str | None = None) -> Row:
+    """The ``events`` row of an event (its current version); ``record``: the event's JSON as
+    it arrived, stored as is (else encoded here)."""
     loc = event.location
     cor = event.corroboration
     return (
@@ -172,19 +173,20 @@ def event_row(event: Event) -> Row:
         event.first_seen,
         event.last_seen,
         event.updated_at,
-        json_text(event),
+        json_text(event) if record is None else record,
     )
 
 
-def revision_row(event: Event) -> Row:
-    """The append-only ``event_revisions`` row of one event version."""
+def revision_row(event: Event, record: str | None = None) -> Row:
+    """The append-only ``event_revisions`` row of one event version (``record``: as for
+    :func:`event_row`)."""
     return (
         event.event_id,
         event.version,
         event.claim_status,
         event.corroboration.independent_sources,
         event.updated_at,
-        json_text(event),
+        json_text(event) if record is None else record,
     )
 
 
@@ -222,8 +224,9 @@ def link_rows(event: Event) -> list[Row]:
     ]
 
 
-def report_row(report: Report) -> Row:
-    """The ``reports`` row of a report version (a tombstone has ``deleted`` true, empty text)."""
+def report_row(report: Report, record: str | None = None) -> Row:
+    """The ``reports`` row of a report version (a tombstone has ``deleted`` true, empty text);
+    ``record``: as for :func:`event_row`."""
     return (
         report.report_id,
         report.version,
@@ -245,7 +248,7 @@ def report_row(report: Report) -> Row:
         report.copy_reason,
         len(report.candidates),
         report.deleted,
-        json_text(report),
+        json_text(report) if record is None else record,
     )
 
 
