@@ -15,6 +15,12 @@ Kafka and them, in this order, for every batch:
 5. commit the batch's offsets. Only now is the input considered done. A crash at any point
    before re-delivers the batch, which is rewritten idempotently.
 
+Steps 3-5 of one batch run beside steps 1-2 of the next (the database thread writes while the
+loop fetches and decodes): at most one batch is in hand while another is written, batches are
+written and committed in input order, and the next batch's write starts only after the previous
+batch's commit. While a batch cannot be written the loop holds the next one, keeps the consumer
+polled (so it stays in its group) and fetches nothing more.
+
 The DLQ breaker stops the service (exit code 3) after the batch in which most of the recent
 input was dead-lettered. ``SIGTERM``/``SIGINT`` (or ``stop``) end the loop between batches or
 during a backoff; an uncommitted batch is then simply delivered again.
@@ -123,29 +129,64 @@ class SinkService:
         self.backoff = backoff or Backoff()
         self.core = Sink(settings.topic(EVENTS.suffix), settings.topic(REPORTS.suffix))
         self.breaker = DlqBreaker(STAGE, settings.dlq_window, settings.dlq_max_ratio)
-        self.paused = False
+        self.paused = False  # the database is unavailable: the consumer is paused
+        self.retrying = False  # sending dead letters or committing failed: ditto
 
     async def run(self) -> int:
         last_input = time.monotonic()
-        while not self.stop.is_set():
-            batch = await self._fetch()
-            self.ops.heartbeat()
-            if not batch:
-                idle = time.monotonic() - last_input
-                if self.idle_exit is not None and idle >= self.idle_exit and await self._drained():
-                    log.info("input drained and idle: sink exits", extra={"idle_seconds": idle})
-                    return 0
-                continue
-            last_input = time.monotonic()
-            try:
-                if not await self._handle(batch):
-                    break
-            except DlqBreakerOpen as exc:
-                metrics.DLQ_BREAKER_OPEN.labels(stage=STAGE).set(1)
-                log.error("DLQ breaker open: sink stops", extra={"reason": str(exc)})  # noqa: TRY400 - a decision, not a crash
-                return EXIT_BREAKER_OPEN
+        writing: asyncio.Task[bool] | None = None  # the previous batch: write, dead letters, commit
+        try:
+            while not self.stop.is_set():
+                batch = await self._fetch()
+                self.ops.heartbeat()
+                if not batch:
+                    if writing is not None and writing.done():
+                        done, writing = writing, None
+                        if not done.result():
+                            break
+                    idle = time.monotonic() - last_input
+                    if (
+                        self.idle_exit is not None
+                        and writing is None
+                        and idle >= self.idle_exit
+                        and await self._drained()
+                    ):
+                        log.info("input drained and idle: sink exits", extra={"idle_seconds": idle})
+                        return 0
+                    continue
+                last_input = time.monotonic()
+                metrics.ITEMS_IN.labels(stage=STAGE).inc(len(batch))
+                plan = self.core.plan(batch)  # decoding, while the previous batch is written
+                if writing is not None:
+                    done, writing = writing, None
+                    if not await self._finished(done):
+                        break
+                writing = asyncio.create_task(self._handle(batch, plan))
+            if writing is not None:  # stopping: let the batch in the database thread finish
+                done, writing = writing, None
+                await self._finished(done)
+        except DlqBreakerOpen as exc:
+            metrics.DLQ_BREAKER_OPEN.labels(stage=STAGE).set(1)
+            log.error("DLQ breaker open: sink stops", extra={"reason": str(exc)})  # noqa: TRY400 - a decision, not a crash
+            return EXIT_BREAKER_OPEN
+        finally:
+            if writing is not None:  # an error in the loop itself: do not leave the task behind
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await writing
         log.info("sink stopped")
         return 0
+
+    async def _finished(self, writing: asyncio.Task[bool]) -> bool:
+        """Wait for the batch being written; while it waits for the database or Kafka (the
+        consumer is then paused), keep the consumer polled and rewind what arrives anyway.
+        Its result: False when it stopped before it was done."""
+        while not writing.done():
+            if self.paused or self.retrying:
+                await self._poll_paused(min(POLL_SECONDS, 0.1))
+            else:
+                await asyncio.wait({writing}, timeout=POLL_SECONDS)
+        return writing.result()
 
     async def _fetch(self) -> list[ConsumedRecord]:
         size = self.settings.sink_batch_size
@@ -174,10 +215,10 @@ class SinkService:
                 return False
         return True
 
-    async def _handle(self, batch: Sequence[ConsumedRecord]) -> bool:
-        """Write, dead-letter and commit one batch; False when stopped before it was done."""
-        metrics.ITEMS_IN.labels(stage=STAGE).inc(len(batch))
-        plan = self.core.plan(batch)
+    async def _handle(self, batch: Sequence[ConsumedRecord], plan: SinkPlan) -> bool:
+        """Write, dead-letter and commit one planned batch; False when stopped before it was
+        done. Runs beside the loop's next fetch: it never reads from the consumer (pausing and
+        resuming it is safe at any time)."""
         outcome = await self._write(plan)
         if outcome is None:
             return False
@@ -210,7 +251,7 @@ class SinkService:
                 metrics.SINK_ERRORS.labels(kind="unavailable").inc()
                 delay = backoff.next()
                 self._pause(str(exc), delay)
-                if await self._wait_paused(delay):
+                if await self._sleep(delay):
                     return None
                 continue
             if plan.writes:
@@ -238,19 +279,21 @@ class SinkService:
             self.consumer.resume(*self.consumer.paused())
             log.info("database available again: sink resumed")
 
-    async def _wait_paused(self, seconds: float) -> bool:
-        """Wait ``seconds`` while keeping the consumer polled (so it stays in its group) and
-        fetching nothing; True when asked to stop meanwhile."""
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0 and not self.stop.is_set():
-            # a rebalance may hand over new, unpaused partitions: pause them too, and rewind
-            # anything fetched from them so that it is read again after the outage
-            self.consumer.pause(*self.consumer.assignment())
-            got = await self.consumer.getmany(timeout_ms=int(min(remaining, POLL_SECONDS) * 1000))
-            for tp, records in got.items():
-                if records:
-                    self.consumer.seek(tp, records[0].offset)
-            self.ops.heartbeat()
+    async def _poll_paused(self, seconds: float) -> None:
+        """Poll the paused consumer for ``seconds`` (so it stays in its group), fetching
+        nothing: a rebalance may hand over new, unpaused partitions; pause them too, and rewind
+        anything fetched from them so that it is read again after the outage."""
+        self.consumer.pause(*self.consumer.assignment())
+        got = await self.consumer.getmany(timeout_ms=int(seconds * 1000))
+        for tp, records in got.items():
+            if records:
+                self.consumer.seek(tp, records[0].offset)
+        self.ops.heartbeat()
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Wait ``seconds`` (a backoff); True when asked to stop meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stop.wait(), seconds)
         return self.stop.is_set()
 
     async def _with_retry(self, what: str, attempt: Callable[[], Awaitable[None]]) -> bool:
@@ -261,6 +304,7 @@ class SinkService:
             try:
                 await attempt()
                 if backoff.current:
+                    self.retrying = False
                     self.consumer.resume(*self.consumer.paused())
                 return True
             except KafkaError as exc:
@@ -269,7 +313,9 @@ class SinkService:
                     f"{what} failed; retrying",
                     extra={"error": f"{type(exc).__name__}: {exc}", "retry_in_seconds": delay},
                 )
-                if await self._wait_paused(delay):
+                self.retrying = True  # the loop keeps the consumer polled, fetching nothing
+                self.consumer.pause(*self.consumer.assignment())
+                if await self._sleep(delay):
                     return False
 
     async def _send(self, letter: DeadLetter) -> None:
