@@ -51,6 +51,16 @@ class ReportMark:
     version: int
     deleted: bool
     activity: int
+    _encoded: bytes | None = field(default=None, init=False, compare=False, repr=False)
+
+    def encoded(self, report_id: str) -> bytes:
+        """This mark's element of the state's byte form, as the mark of ``report_id`` (a mark
+        belongs to one report: made once, then reused)."""
+        data = self._encoded
+        if data is None:
+            data = encode([report_id, self.version, self.deleted, self.activity])
+            object.__setattr__(self, "_encoded", data)
+        return data
 
     def supersedes(self, version: int, deleted: bool) -> bool:
         """True when a report with ``version``/``deleted`` is no news: nothing is news after a
@@ -71,6 +81,18 @@ class TextPrint:
     exact: bool
     voice: str
     activity: int
+    _encoded: bytes | None = field(default=None, init=False, compare=False, repr=False)
+
+    def encoded(self, report_id: str) -> bytes:
+        """This fingerprint's element of the state's byte form, as ``report_id``'s (see
+        :meth:`ReportMark.encoded`)."""
+        data = self._encoded
+        if data is None:
+            data = encode(
+                [report_id, format(self.fingerprint, "x"), self.exact, self.voice, self.activity]
+            )
+            object.__setattr__(self, "_encoded", data)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,18 +229,11 @@ class CellState:
                 encode(self.cell),
                 b",[",
                 b",".join(event.encoded() for event in self.events.values()),
-                b"],",
-                encode(
-                    [[rid, m.version, m.deleted, m.activity] for rid, m in self.reports.items()]
-                ),
-                b",",
-                encode(
-                    [
-                        [rid, format(p.fingerprint, "x"), p.exact, p.voice, p.activity]
-                        for rid, p in self.prints.items()
-                    ]
-                ),
-                b"]",
+                b"],[",
+                b",".join([m.encoded(rid) for rid, m in self.reports.items()]),
+                b"],[",
+                b",".join([p.encoded(rid) for rid, p in self.prints.items()]),
+                b"]]",
             )
         )
 
