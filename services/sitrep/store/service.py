@@ -41,6 +41,7 @@ from aiokafka.errors import KafkaError
 
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer, database_check, kafka_consumer_checks
+from sitrep.ops.heap import freeze_loaded
 from sitrep.ops.kafka import (
     commit_assigned,
     ensure_topics,
@@ -429,6 +430,7 @@ async def run_sink(
                         "group": f"{settings.group_prefix}.sink",
                     },
                 )
+                freeze_loaded()
                 try:
                     service = SinkService(
                         settings,

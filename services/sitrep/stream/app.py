@@ -50,6 +50,7 @@ from sitrep.ops.health import (
     faust_app_checks,
     kafka_consumer_checks,
 )
+from sitrep.ops.heap import freeze_loaded
 from sitrep.ops.kafka import (
     MAX_MESSAGE_BYTES,
     create_missing_topics,
@@ -249,6 +250,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             """The normalize loop (:mod:`sitrep.stream.normalizer`) in this worker; its failure
             stops the worker like the agent's."""
             router = Router(registry, default_understander(), window.total_seconds())
+            freeze_loaded()
             producer = await started(lambda: make_producer(settings, linger_ms=2))
             normalizer = Normalizer(
                 settings, router, producer, ops=ops, lag=lag, window_seconds=window.total_seconds()
@@ -622,6 +624,7 @@ async def run_normalizer(settings: Settings, stop: asyncio.Event | None = None) 
     await declare_topics(settings)
     window = timedelta(hours=settings.cluster_window_hours).total_seconds()
     router = Router(registry, default_understander(), window)
+    freeze_loaded()
     async with OpsServer(settings, STAGE) as ops:
         producer = await started(lambda: make_producer(settings, linger_ms=2))
         try:
@@ -658,5 +661,6 @@ def run_processor(settings: Settings) -> int:
     app = create_app(settings, registry)
     asyncio.run(declare_topics(settings, app))
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
+    freeze_loaded()  # the normalize task freezes again once the understanding is loaded
     worker.execute_from_commandline()
     return 0
