@@ -87,7 +87,6 @@ log = logging.getLogger(__name__)
 # of one normalize batch for a cell), waiting at most this long
 CLUSTER_BATCH = 50
 CLUSTER_BATCH_SECONDS = 0.02
-STREAM_BUFFER_RECORDS = 256
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
 
@@ -121,9 +120,6 @@ def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
         "producer_linger_ms": 2,
         "producer_max_request_size": MAX_MESSAGE_BYTES,
         "stream_wait_empty": True,  # drain in-flight events before a rebalance (no ack gaps)
-        # records the cluster agent may hold unprocessed: each holds a normalize batch's reports
-        # for one cell, so faust's 4,096 let a backlog fill the buffer with hundreds of MiB
-        "stream_buffer_maxsize": STREAM_BUFFER_RECORDS,
         "table_cleanup_interval": 60.0,
         "logging_config": None,
         "key_serializer": "raw",
