@@ -248,18 +248,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             router = Router(registry, default_understander(), window.total_seconds())
             freeze_loaded()
             producer = await started(lambda: make_producer(settings, linger_ms=2))
-            candidates_name = candidates_topic.get_topic_name()
             normalizer = Normalizer(
-                settings,
-                router,
-                producer,
-                ops=ops,
-                lag=lag,
-                window_seconds=window.total_seconds(),
-                # hold the normalize step back while the agent is far behind (its buffer)
-                cluster_done=lambda: {
-                    p: offset for (t, p), offset in handled.items() if t == candidates_name
-                },
+                settings, router, producer, ops=ops, lag=lag, window_seconds=window.total_seconds()
             )
             try:
                 await normalizer.start()

@@ -56,7 +56,7 @@ from sitrep.records.times import utc_now
 from sitrep.records.topics import CANDIDATES, RAW, REPORTS
 from sitrep.stream.progress import normalizer_group, processor_group
 from sitrep.stream.routing import Routed, Router, group_candidates
-from sitrep.stream.watermark import Alignment, Throttle, Watermarks
+from sitrep.stream.watermark import Alignment, Watermarks
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,6 @@ WORKER_ID: Final = f"{socket.gethostname()}:{os.getpid()}".encode()
 BATCH: Final = 500
 POLL_SECONDS: Final = 0.5
 FETCH_BYTES_PER_PARTITION: Final = 256 * 1024
-# candidates records sent but not yet handled by the cluster step in the same worker, beyond
-# which the normalize step waits (see ``Throttle``): ~17 normalize batches of a backlog
-AHEAD_RECORDS: Final = 512
 # each record holds one report's cells: compact early, so a restart reads about one per report
 INDEX_TOPIC_CONFIG: Final = {
     "cleanup.policy": "compact",
@@ -105,7 +102,6 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         window_seconds: float,
         lag: LagReporter | None = None,
         idle_heartbeat: bool = False,
-        cluster_done: Callable[[], Mapping[int, int]] | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
@@ -124,11 +120,6 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         # expiry back, unless it still has a backlog
         self.clock = Watermarks(idle_after=15.0, require_caught_up=True)
         self.alignment = Alignment(max_skew=window_seconds)
-        # the cluster step in this process: per candidates partition, the offset after the last
-        # record it handled (None: it runs elsewhere, and nothing holds this step back)
-        self.cluster_done = cluster_done
-        self.throttle = Throttle(AHEAD_RECORDS)
-        self._sent: dict[int, int] = {}  # per candidates partition: after the last record sent
         self.consumer: AIOKafkaConsumer = self._make_consumer()
         self._lock = asyncio.Lock()  # held while a batch is in hand (a rebalance waits)
         self._held: set[int] = set()  # raw partitions whose index is restored
@@ -248,11 +239,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
             for topic, key, value, headers, p in sends
         ]
         if futures:
-            for sent in await asyncio.gather(*futures):
-                if sent.topic == self.candidates:
-                    self._sent[sent.partition] = max(
-                        self._sent.get(sent.partition, 0), sent.offset + 1
-                    )
+            await asyncio.gather(*futures)
 
     async def _dead_letter(self, letter: DeadLetter) -> None:
         await send_dead_letter(self.producer, self.settings, letter)
@@ -307,19 +294,6 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
                 continue
             self.clock.caught_up(tp.partition, end is not None and position >= end)
         pause, resume = self.alignment.decide(self.clock)
-        if self.cluster_done is not None:
-            was = self.throttle.on
-            if self.throttle.decide(self._sent, self.cluster_done()):
-                # the cluster step is too far behind: fetch nothing (every time: a rebalance
-                # may have handed over partitions since)
-                self.consumer.pause(*assigned)
-                if not was:
-                    metrics.INPUT_PAUSES.labels(stage=STAGE).inc(len(assigned))
-                    log.debug("normalize waits for the cluster step", extra={"stage": STAGE})
-                return
-            if was:  # resume all but those the alignment holds
-                held = self.alignment.paused
-                self.consumer.resume(*(tp for tp in assigned if tp.partition not in held))
         if not (pause or resume):
             return
         owned = {tp.partition for tp in assigned}

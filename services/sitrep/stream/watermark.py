@@ -22,7 +22,7 @@ oldest buffered record).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 _UNSEEN = float("-inf")
@@ -96,33 +96,6 @@ class Watermarks:
             return None if low == _UNSEEN else low
         seen = [t for t, _ in self._inputs.values() if t != _UNSEEN]
         return max(seen) if seen else None
-
-
-class Throttle:
-    """Whether the normalize step should wait for the cluster step: on when more than
-    ``limit`` candidates records it sent are not yet handled, off again at half that (no
-    flapping). Pure.
-
-    Kafka holds a backlog of candidates records as well as any, but faust's consumer reads ahead
-    into its stream buffer (4,096 records): records that each hold a normalize batch's reports
-    for one cell, hundreds of MiB during a backfill. Shrinking that buffer instead makes faust
-    pause and resume partitions whenever it fills, the path on which it drops fetched records
-    (see ``Continuity``): the normalize step keeps the cluster step's backlog small instead."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.on = False
-
-    def decide(self, sent: Mapping[int, int], done: Mapping[int, int]) -> bool:
-        """``sent``: per candidates partition, the offset after the last record sent;
-        ``done``: the offset after the last record the cluster step handled (partitions it
-        has not handled anything of yet are not counted). Returns (and keeps) the new state."""
-        ahead = sum(max(0, end - done[p]) for p, end in sent.items() if p in done)
-        if self.on and ahead <= self.limit // 2:
-            self.on = False
-        elif not self.on and ahead > self.limit:
-            self.on = True
-        return self.on
 
 
 class Alignment:

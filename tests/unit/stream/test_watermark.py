@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitrep.stream.watermark import Throttle, Watermarks
+from sitrep.stream.watermark import Watermarks
 
 
 class Clock:
@@ -260,20 +260,3 @@ def test_alignment_resumes_everything_when_the_watermark_is_unknown() -> None:
     assert align.decide(marks) == (set(), {1})
     align.forget()
     assert align.paused == set()
-
-
-def test_throttle_holds_the_normalize_step_back_while_the_cluster_step_is_far_behind() -> None:
-    throttle = Throttle(limit=100)
-    sent = {0: 500, 1: 300}
-    assert not throttle.decide(sent, {0: 450, 1: 250})  # 100 ahead: at the limit, not over
-    assert throttle.decide(sent, {0: 440, 1: 250})  # 110 ahead
-    assert throttle.decide(sent, {0: 480, 1: 250})  # 70: still on until half the limit
-    assert not throttle.decide(sent, {0: 500, 1: 250})  # 50: off
-    assert not throttle.decide(sent, {0: 450, 1: 250})  # 100 again: off until over the limit
-    assert throttle.decide({0: 600, 1: 300}, {0: 450, 1: 250})  # 200
-
-
-def test_throttle_ignores_partitions_the_cluster_step_has_not_handled_yet() -> None:
-    throttle = Throttle(limit=10)
-    assert not throttle.decide({0: 1_000, 1: 5}, {1: 0})  # partition 0 unknown: not counted
-    assert not throttle.decide({0: 5}, {0: 9})  # the cluster step ahead of what this sent
