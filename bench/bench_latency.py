@@ -11,8 +11,11 @@ phase it waits until every report of the phase is visible in the database.
 
 Latency of a report = the time it became visible in ``reports`` - its ``collected_at`` (see
 :mod:`bench.visibility` for how visibility is observed and its error bound). Also reported: the
-``written_at`` column's view (the database's clock inside the sink's transaction) and the
-processor's share (Kafka timestamp of the report on ``reports.v1`` - ``collected_at``).
+``written_at`` column's view (the database's clock inside the sink's transaction), the
+processor's share (Kafka timestamp of the report on ``reports.v1`` - ``collected_at``), and the
+events' (``r{rate}_event_*``: Kafka timestamp of the first version on ``events.v1`` of an event
+that holds the report - ``collected_at``, for the reports an event holds; measured after the
+cluster step has committed all its input, which ``r{rate}_events_drain_after_s`` says took).
 
 Writes ``latency.json`` with p50/p95/p99/max in milliseconds per rate.
 """
@@ -21,22 +24,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import orjson
+
 from bench.context import BenchRun, bench_run
 from bench.corpus import live, raw_items
 from bench.measure import TokenBucket, percentile
 from bench.results import RESULTS_DIR, Result
-from bench.streams import BenchError, quiet_client_logs, visit_records
+from bench.streams import BenchError, GroupWatch, quiet_client_logs, visit_records
 from bench.visibility import ReportsProbe, Sighting, VisibilityWatch
 from sitrep.ops.kafka import ensure_topics, make_producer
 from sitrep.records import RawItem, encode
 from sitrep.records.times import utc_now
-from sitrep.records.topics import RAW, REPORTS, TOPICS
+from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS, TOPICS
+from sitrep.stream.progress import processor_group
 
 DEFAULT_RATES: Final = (200, 1000)
 DEFAULT_SECONDS: Final = 60.0
@@ -104,6 +111,40 @@ async def _processor_latencies(run: BenchRun, collected: dict[str, float]) -> di
     return out
 
 
+async def _wait_clustered(run: BenchRun, within: float) -> float | None:
+    """Wait until the cluster step committed every candidates record (two polls in a row);
+    seconds waited, or ``None`` when it had not within ``within``."""
+    started = time.monotonic()
+    async with GroupWatch(run.settings, processor_group(run.settings), (CANDIDATES.suffix,)) as w:
+        streak = 0
+        while time.monotonic() - started < within:
+            if not run.alive():
+                raise BenchError(f"a service exited\n{run.logs()}")
+            streak = streak + 1 if (await w.progress()).lag == 0 else 0
+            if streak >= 2:
+                return time.monotonic() - started
+            await asyncio.sleep(0.25)
+    return None
+
+
+async def _event_latencies(run: BenchRun, collected: dict[str, float]) -> dict[str, float]:
+    """Per report id of ``collected`` that an event holds: Kafka timestamp of the first event
+    version linking it - its collection time (the processor's share for events)."""
+    out: dict[str, float] = {}
+
+    def visit(record: Any) -> None:
+        if record.value is None:
+            return
+        with contextlib.suppress(orjson.JSONDecodeError, TypeError, KeyError):
+            for link in orjson.loads(record.value)["reports"]:
+                rid = link["report_id"]
+                if rid in collected and rid not in out:
+                    out[rid] = record.timestamp / 1000.0 - collected[rid]
+
+    await visit_records(run.settings, (EVENTS.suffix,), visit)
+    return out
+
+
 def _ms_figures(result: Result, prefix: str, values: Sequence[float]) -> None:
     for q in (50, 95, 99):
         result.add(f"{prefix}_p{q}_ms", percentile(values, q) * 1000 if values else None, "ms")
@@ -138,6 +179,12 @@ async def _session(
             collected = {s.report_id: s.collected for s in seen}
             processor = await _processor_latencies(run, collected)
             _ms_figures(result, f"r{rate}_processor", list(processor.values()))
+            # events: the cluster step may still be behind when the reports are all visible
+            clustered = await _wait_clustered(run, drain_timeout)
+            result.add(f"r{rate}_events_drain_after_s", clustered, "s")
+            events = await _event_latencies(run, collected)
+            result.add(f"r{rate}_reports_in_events", len(events), "reports")
+            _ms_figures(result, f"r{rate}_event", list(events.values()))
     finally:
         await producer.stop()
         watch.stop()
@@ -197,6 +244,10 @@ def measure(
     result.note(
         "latency = visible in reports (poll start) - collected_at; visibility is polled every "
         f"{POLL_INTERVAL * 1000:.0f} ms, so figures overstate the commit time by up to that"
+    )
+    result.note(
+        "event latency = Kafka timestamp of the first event version holding a report - its "
+        "collected_at (the processor's share; the sink adds its own), for reports in an event"
     )
     return result.write(results_dir)
 
