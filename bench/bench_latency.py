@@ -112,19 +112,16 @@ async def _processor_latencies(run: BenchRun, collected: dict[str, float]) -> di
 
 
 async def _wait_clustered(run: BenchRun, within: float) -> float | None:
-    """Wait until the cluster step committed every candidates record (two polls in a row);
-    seconds waited, or ``None`` when it had not within ``within``."""
+    """Wait until the cluster step committed every candidates record; seconds waited, or
+    ``None`` when it had not within ``within``."""
     started = time.monotonic()
     async with GroupWatch(run.settings, processor_group(run.settings), (CANDIDATES.suffix,)) as w:
-        streak = 0
-        while time.monotonic() - started < within:
+        try:
+            return await w.wait_consumed(0, within, run.alive, CANDIDATES.suffix) - started
+        except BenchError:
             if not run.alive():
-                raise BenchError(f"a service exited\n{run.logs()}")
-            streak = streak + 1 if (await w.progress()).lag == 0 else 0
-            if streak >= 2:
-                return time.monotonic() - started
-            await asyncio.sleep(0.25)
-    return None
+                raise
+            return None
 
 
 async def _event_latencies(run: BenchRun, collected: dict[str, float]) -> dict[str, float]:
