@@ -1,11 +1,15 @@
 """What each pure step of the processor costs per raw item, on the benchmark corpus.
 
-    PYTHONPATH=. .venv/bin/python bench/profile_steps.py [ITEMS]
+    PYTHONPATH=. .venv/bin/python bench/profile_steps.py [ITEMS] [--live RATE]
 
 No Kafka and no faust: the steps the worker runs for each item (strict decode, understanding,
 encode; for each candidate: strict decode, merge into the cell state, expire, encode events and
 the state), timed one by one in one process, in microseconds per raw item. The difference to
 the worker's own time per item (``throughput_processor``) is what moving the records costs.
+
+``--live RATE`` stamps the items as a live stream at RATE items per second would (publication
+times move along with collection, as in ``bench_latency``): the stream is then dense in event
+time, nothing expires, and the cells hold every event of the run.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
-from bench.corpus import raw_items, sources_document
+from bench.corpus import live, raw_items, sources_document
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.normalize import build_report
 from sitrep.records import encode
@@ -31,13 +35,22 @@ WINDOW = timedelta(hours=72)  # the processor's default cluster window
 
 
 def main(argv: list[str]) -> int:
+    rate = None
+    if "--live" in argv:
+        at = argv.index("--live")
+        rate = float(argv[at + 1])
+        argv = argv[:at] + argv[at + 2 :]
     count = int(argv[0]) if argv else 5000
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sources.yaml"
         path.write_text(yaml.safe_dump(sources_document(), allow_unicode=True), encoding="utf-8")
         registry = SourceRegistry.load(str(path))
     understander = default_understander()
-    blobs = [encode(item) for item in raw_items(count)]
+    items = raw_items(count)
+    if rate is not None:
+        start = datetime.now(UTC)
+        items = (live(item, start + timedelta(seconds=i / rate)) for i, item in enumerate(items))
+    blobs = [encode(item) for item in items]
     spent: dict[str, float] = {}
     states: dict[str, CellState] = {}
     candidates = 0
@@ -73,7 +86,10 @@ def main(argv: list[str]) -> int:
             state.to_bytes()
             timed("expire, encode events and state", t)
             states[cell] = state
-    print(f"{count} raw items, {candidates} candidates")
+    mode = "" if rate is None else f" (live at {rate:g}/s)"
+    print(f"{count} raw items{mode}, {candidates} candidates")
+    events = [len(s.events) for s in states.values()]
+    print(f"  {len(states)} cells, open events per cell: max {max(events)}, total {sum(events)}")
     for step, seconds in spent.items():
         print(f"  {step:34s} {seconds / count * 1e6:8.1f} µs per raw item")
     total = sum(spent.values())

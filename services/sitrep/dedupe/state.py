@@ -247,15 +247,10 @@ class CellState:
             )
         try:
             cell, events, reports, prints = loads(data[1:])
-            load = _Loader()
+            load = Loader()
             return cls(
                 load.s(cell),
-                {
-                    load.s(event_id): OpenEvent.of(
-                        load.s(event_id), version, tuple(map(load.member, members)), digest, ever
-                    )
-                    for event_id, version, digest, ever, members in events
-                },
+                {event.event_id: event for event in map(load.event, events)},
                 {
                     load.s(rid): ReportMark(version, deleted, at)
                     for rid, version, deleted, at in reports
@@ -319,8 +314,8 @@ def _member(m: Member) -> list[Any]:
     ]
 
 
-class _Loader:
-    """Rebuilds members from their byte form, sharing one object per distinct string,
+class Loader:
+    """Rebuilds events and members from their byte form, sharing one object per distinct string,
     location, actor list and seed reason within a state — the same sharing a live state gets
     from the gazetteer and the actor dictionary, so a restored state is no bigger."""
 
@@ -370,6 +365,18 @@ class _Loader:
         if rule == SEED.rule and score == SEED.score and km is None and gap is None and not shared:
             return SEED
         return MergeReason(self.s(rule), float(score), km, gap, tuple(self.s(a) for a in shared))
+
+    def event(self, row: list[Any]) -> OpenEvent:
+        """An event from its element of the byte form (``[event_id, version, digest,
+        ever_affirmed, [member...]]``)."""
+        event_id, version, digest, ever_affirmed, members = row
+        return OpenEvent.of(
+            self.s(event_id),
+            int(version),
+            tuple(map(self.member, members)),
+            int(digest),
+            bool(ever_affirmed),
+        )
 
     def member(self, row: list[Any]) -> Member:
         (

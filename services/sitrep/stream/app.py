@@ -38,9 +38,11 @@ from typing import Any
 
 import faust
 from aiokafka import TopicPartition
+from aiokafka.partitioner import murmur2
 
 from sitrep.dedupe import CellState, expire, merge_report
 from sitrep.dedupe.redelivery import events_holding
+from sitrep.dedupe.stored import Stored, cell_of_key, restore, written
 from sitrep.ops import metrics
 from sitrep.ops.health import (
     FaustOffsets,
@@ -149,20 +151,23 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     events_topic = byte_topic(app, settings, EVENTS.suffix)
     candidates_topic = byte_topic(app, settings, CANDIDATES.suffix)
     dlq_topic = byte_topic(app, settings, DLQ.suffix)
-    # written once per batch, outside any one event: the changelog partition comes from the
-    # producer's partitioner on the cell key, which is the candidates topic's partition for it
-    cells = app.Table(
-        "cells",
-        key_type=bytes,
-        value_type=bytes,
-        partitions=settings.partitions,
-        use_partitioner=True,
+    # one record per event and per report of a cell (see dedupe.stored), written once per
+    # batch, outside any one event: each in the partition of its cell on the candidates topic
+    cells = app.tables.add(
+        CellTable(
+            app,
+            name="cells",
+            key_type=bytes,
+            value_type=bytes,
+            partitions=settings.partitions,
+            beacon=app.tables.beacon,
+        )
     )
     window = timedelta(hours=settings.cluster_window_hours)
-    # decoding a cell's state costs ~5x its merge: keep the last state this worker wrote per
-    # cell, trusted only while the table still holds exactly those bytes (after a rebalance
-    # another worker may have written the cell; then it is decoded again)
-    decoded: dict[bytes, tuple[bytes, CellState]] = {}
+    # each cell's state as this worker last wrote or read it (decoding a cell costs more than
+    # merging into it); rebuilt from the table after a rebalance (``hold_new_partitions``), when
+    # the table holds what the changelog committed, which another worker may have written
+    held = CellCache(cells)
     # per candidates partition: the stamps of each upstream worker seen on that partition (a
     # partition with a backlog must not be expired by the clock of a partition ahead of it)
     upstream_clocks: dict[int, Watermarks] = {}
@@ -217,7 +222,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         """After a rebalance the tables hold what the changelog committed, which may be older
         than what this worker had in memory (an aborted transaction, a broker restart):
         everything derived in memory is dropped and rebuilt from the input."""
-        decoded.clear()
+        held.forget()
         handled.clear()
         commit_watch.forget()
         now_assigned = {(tp.topic, tp.partition) for tp in assigned}
@@ -463,16 +468,6 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     cluster_breaker = DlqBreaker("cluster", settings.dlq_window, settings.dlq_max_ratio)
 
-    def load_cell(key: bytes) -> CellState | None:
-        """The cell's state as the table holds it (decoded once: see ``decoded``)."""
-        stored = cells.get(key)
-        if stored is None:
-            return None
-        cached = decoded.get(key)
-        if cached is not None and cached[0] == stored:
-            return cached[1]
-        return CellState.from_bytes(stored)
-
     def stream_clock(message: Any) -> datetime | None:
         """The event-time clock for expiry on this message's partition: the low watermark over
         the upstream workers' stamps seen on it (see :mod:`sitrep.stream.watermark`); ``None``
@@ -527,7 +522,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         started = time.perf_counter()
                         before = states.get(message.key)
                         if before is None:
-                            before = load_cell(message.key)
+                            before = held.state(message.key)
                             loaded[message.key] = before
                         try:
                             now = utc_now()
@@ -572,11 +567,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
                 for key, state in states.items():
-                    if state is loaded.get(key):
-                        continue  # unchanged: the table holds these bytes already
-                    encoded = state.to_bytes()
-                    cells[key] = encoded
-                    decoded[key] = (encoded, state)
+                    if state is not loaded.get(key):
+                        held.write(key, state)  # what changed since the last write
                 ops.heartbeat(processed=len(batch))
         except DlqBreakerOpen:
             raise
@@ -585,6 +577,59 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             raise
 
     return app
+
+
+class CellTable(faust.Table):  # type: ignore[misc,type-arg]
+    """The cluster state table: one key per event and per report of a cell (see
+    :mod:`sitrep.dedupe.stored`), each written to the changelog partition of its *cell* — the
+    candidates partition the cell's records arrive on, so that the worker that owns a cell
+    recovers all of its parts."""
+
+    def partition_for_key(self, key: Any) -> int:
+        # Kafka's default partitioner (murmur2), as the normalizer's producer keys candidates
+        partitions: int = self.partitions or self.app.conf.topic_partitions
+        hashed: int = murmur2(cell_of_key(key))
+        return (hashed & 0x7FFFFFFF) % partitions
+
+
+class CellCache:
+    """Each cell's state as the table holds it (:class:`~sitrep.dedupe.stored.Stored`), and
+    the writes that bring the table to a new state. Reads go to the table only after
+    :meth:`forget` (a rebalance): the first then groups the table's keys by cell once."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        self._cells: dict[bytes, Stored] = {}
+        self._keys: dict[bytes, list[bytes]] | None = None
+
+    def forget(self) -> None:
+        self._cells.clear()
+        self._keys = None
+
+    def state(self, cell: bytes) -> CellState | None:
+        found = self._cells.get(cell)
+        if found is None:
+            if self._keys is None:
+                self._keys = {}
+                for key in list(self._table.data.keys()):
+                    self._keys.setdefault(cell_of_key(key), []).append(key)
+            keys = self._keys.pop(cell, ())
+            if not keys:
+                return None
+            data = self._table.data
+            found = restore(cell.decode(), [(key, data[key]) for key in keys if key in data])
+            self._cells[cell] = found
+        return found.state
+
+    def write(self, cell: bytes, state: CellState) -> None:
+        stored, writes = written(self._cells.get(cell), state)
+        table = self._table
+        for key, value in writes:
+            if value is not None:
+                table[key] = value
+            elif key in table.data:
+                del table[key]
+        self._cells[cell] = stored
 
 
 async def declare_topics(settings: Settings, app: faust.App | None = None) -> None:
