@@ -5,7 +5,8 @@ label`` calls them through :class:`EventLedger`, an in-memory dict of cells. Not
 imports Kafka, faust or a database.
 
 - :func:`place_cell` / :func:`report_cells` — where a report's candidates are merged;
-- :func:`merge_report` — one report into one cell's :class:`CellState`: new state, changed events;
+- :func:`merge_report` — one report into one cell's :class:`CellState`: new state, changed events
+  (:func:`absorb` then :func:`publish`: the stream publishes once per record of reports);
 - :func:`expire` — bounded state, by event time;
 - the rules: :mod:`~sitrep.dedupe.copies` (near-identical texts),
   :mod:`~sitrep.dedupe.compatibility` (same event or not),
@@ -14,7 +15,15 @@ imports Kafka, faust or a database.
 """
 
 from sitrep.dedupe.cells import NO_PLACE, place_cell, report_cells
-from sitrep.dedupe.cluster import event_id_for, expire, merge_report, render, stream_time
+from sitrep.dedupe.cluster import (
+    absorb,
+    event_id_for,
+    expire,
+    merge_report,
+    publish,
+    render,
+    stream_time,
+)
 from sitrep.dedupe.ledger import EventLedger
 from sitrep.dedupe.state import CellState
 
@@ -22,10 +31,12 @@ __all__ = [
     "NO_PLACE",
     "CellState",
     "EventLedger",
+    "absorb",
     "event_id_for",
     "expire",
     "merge_report",
     "place_cell",
+    "publish",
     "render",
     "report_cells",
     "stream_time",

@@ -25,7 +25,11 @@ other after the fact: a report that would bridge two events joins the better one
 
 Versions: an event that changed (a member joined, left, or an edit changed its coding) is
 re-rendered; when its content differs from the last emitted version it is returned with
-``version + 1`` (new events start at 1). Idempotence: a report version the cell has applied
+``version + 1`` (new events start at 1). :func:`merge_report` is :func:`absorb` (the merge)
+then :func:`publish` (the versions); the stream absorbs all reports of a candidates record and
+publishes once, so an event that several of them join gets one version, not one per report
+(each version carries all of the event's links: per report, a busy event cost as much as its
+size, again and again). Idempotence: a report version the cell has applied
 already (or an older one, or anything after its deletion) changes nothing and returns no
 events — at-least-once delivery is safe. A newer version of a report withdraws its old
 candidates from their events and merges the new ones; a deleted report withdraws them for good
@@ -269,15 +273,65 @@ def merge_report(
     Returns the new state (``state`` itself when nothing changed) and every event whose content
     changed, each with its version raised by one, in creation order; ``now`` is the processing
     time written as ``updated_at``. Raises ``ValueError`` when ``state`` belongs to another cell
-    or the report's publication time is not an ISO time.
+    or the report's publication time is not an ISO time. The same as :func:`absorb` then
+    :func:`publish` of the events it touched.
     """
+    merged, touched = absorb(state, report, cell)
+    if not touched:
+        return merged, []
+    return publish(merged, touched, now)
+
+
+def publish(
+    state: CellState, event_ids: Iterable[str], now: datetime
+) -> tuple[CellState, list[Event]]:
+    """Emit the events ``event_ids`` of ``state`` whose content differs from their last emitted
+    version: each with its version raised by one (``now`` as ``updated_at``), in the order of
+    ``event_ids``; ids no longer in the state are skipped. Returns the state that records the
+    new versions (``state`` itself when none changed) and the events.
+
+    Several reports absorbed before one publish give one new version per event instead of one
+    per report (the stream publishes once per candidates record: a replay of the record gives
+    the same versions)."""
+    updated_at = to_iso(now)
+    emitted: list[Event] = []
+    events: dict[str, OpenEvent] | None = None
+    for event_id in event_ids:
+        event = state.events.get(event_id)
+        if event is None:
+            continue
+        draft = render(event, 0, "")
+        digest = content_digest(draft)
+        if digest == event.digest:
+            continue
+        if events is None:
+            events = dict(state.events)
+        version = event.version + 1
+        events[event_id] = OpenEvent(
+            event_id, version, event.members, digest, event.ever_affirmed, event.profile
+        )
+        emitted.append(replace(draft, version=version, updated_at=updated_at))
+    if events is None:
+        return state, emitted
+    published = CellState(
+        state.cell, events, state.reports, state.prints, state.by_family(), floors=state.floors
+    )
+    return published, emitted
+
+
+def absorb(state: CellState | None, report: Report, cell: str) -> tuple[CellState, tuple[str, ...]]:
+    """Merge ``report`` into ``cell``'s state without emitting anything: the new state (the
+    events it changed keep their last emitted version until :func:`publish`) and the ids of the
+    events it touched, in order. A report the cell has applied already (or an older version)
+    returns ``state`` itself (``CellState.empty`` for ``None``) and no ids. Raises like
+    :func:`merge_report`."""
     if state is None:
         state = CellState.empty(cell)
     elif state.cell != cell:
         raise ValueError(f"state of cell {state.cell!r} given for cell {cell!r}")
     mark = state.reports.get(report.report_id)
     if mark is not None and mark.supersedes(report.version, report.deleted):
-        return state, []
+        return state, ()
     published_at = report.published_at or report.collected_at
     activity = int(parse_iso(published_at).timestamp())
 
@@ -343,20 +397,6 @@ def merge_report(
                 )
             touched[event_id] = None
 
-    updated_at = to_iso(now)
-    emitted: list[Event] = []
-    for event_id in touched:
-        event = events[event_id]
-        draft = render(event, 0, "")
-        digest = content_digest(draft)
-        if digest == event.digest:
-            continue
-        version = event.version + 1
-        events[event_id] = OpenEvent(
-            event_id, version, event.members, digest, event.ever_affirmed, event.profile
-        )
-        emitted.append(replace(draft, version=version, updated_at=updated_at))
-
     reports = {
         **state.reports,
         report.report_id: ReportMark(report.version, report.deleted, activity),
@@ -369,7 +409,7 @@ def merge_report(
         floors = (min(floors[0], activity), min(floors[1], activity))
     else:
         floors = None
-    return CellState(cell, events, reports, prints, index_after, floors=floors), emitted
+    return CellState(cell, events, reports, prints, index_after, floors=floors), tuple(touched)
 
 
 # how many cluster windows a report's mark is kept after its publication (see the module doc)

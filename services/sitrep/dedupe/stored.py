@@ -1,25 +1,39 @@
-"""A cell's state as a changelog holds it: one record per event and one per report. Pure.
+"""A cell's state as a changelog holds it: a snapshot and the changes of each batch since. Pure.
 
 The cluster step writes a cell's state after every batch. Written whole (format 1,
 :meth:`CellState.to_bytes`), each write costs as much as the cell holds: on a live stream, where
 nothing is old enough to expire, a busy cell holds thousands of reports and every batch wrote
-them all again (at 1,000 reports/s, tens of MB/s of changelog, and the encoding of every mark
-and fingerprint each time). Split into parts, a batch writes only what it changed: the events
-that changed and the reports it merged, and a tombstone for what expired.
+them all again (at 1,000 reports/s, tens of MB/s of changelog and the encoding of every mark and
+fingerprint, each time). Here a batch writes one record with what it changed — the events that
+changed, the reports it merged, what expired — and the whole state only once the changes
+written since the last snapshot outweigh it (or 64 KiB, for a small cell), so writing costs
+about twice the changes, however big the cell.
 
-Keys (bytes): ``cell NUL "e" event_id`` for an event, ``cell NUL "r" report_id`` for a report's
-mark and fingerprint. The cell comes first, so a key's partition is that of its cell
-(:func:`cell_of_key`). Values (format 2): the byte ``0x02`` then one JSON array::
+A batch's changes to a cell are one record, so a crash cannot leave half of them: a changelog
+holds a cell's writes in order (one partition per cell), so after a crash it ends at the last
+whole record that reached the broker. (One record per event and per report was tried: a crash
+between them restored events without the marks of their reports, and the replay merged those
+reports a second time.)
 
-    event part  = [ordinal, event]                       (event as in format 1)
-    report part = [mark ordinal, [version, deleted, activity] | null,
-                   print ordinal, [fingerprint as hex, exact, voice, activity] | null]
+Keys (bytes): ``cell NUL "s"`` the snapshot, ``cell NUL "d" seq`` (16 hex digits) a change
+record. The cell comes first, so a key's partition is that of its cell (:func:`cell_of_key`).
+Values (format 2): the byte ``0x02`` then one JSON array::
 
-A state's mappings keep insertion order, and the merge rules rely on it (ties go to the event
-created first; a copy's origin is the first fingerprint seen), so each entry carries an ordinal
-that grows with its position: :func:`restore` sorts by them and rebuilds exactly the state that
-was written. A format-1 record (key = the bare cell) is still read; the next write replaces it
-by parts and deletes it.
+    [seq, [[ordinal, event]...], [removed event id...],
+          [[report_id, mark ordinal, mark | null, print ordinal, print | null]...],
+          [removed report id...]]
+    mark  = [version, deleted, activity]
+    print = [fingerprint as hex, exact, voice, activity]
+    event = as in format 1
+
+A snapshot is a change record from nothing. Restoring reads the snapshot, then the change
+records after it in order; records at or before the snapshot's ``seq`` (their deletion may not
+have reached the broker) are ignored and deleted with the next snapshot. A state's mappings
+keep insertion order, and the merge rules rely on it (ties go to the event created first; a
+copy's origin is the first fingerprint seen), so every entry carries an ordinal that grows with
+its position: :func:`restore` sorts by them and rebuilds exactly the state that was written. A
+format-1 record (key = the bare cell) is still read; the next write is a snapshot and deletes
+it.
 
 :class:`Stored` is what the writer keeps per cell between batches: the state it last wrote and
 the ordinals it gave. :func:`written` compares a new state with it by identity (a state shares
@@ -28,19 +42,22 @@ every entry it did not change with the state it came from) and returns the recor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from sitrep.dedupe.state import CellState, Loader, OpenEvent, ReportMark, TextPrint
+from sitrep.dedupe.state import CellState, Loader, ReportMark, TextPrint
 from sitrep.records.codec import RecordError, encode, loads
 
 PART_FORMAT: Final = b"\x02"
 SEPARATOR: Final = b"\x00"
-EVENT: Final = b"e"
-REPORT: Final = b"r"
+SNAPSHOT: Final = b"s"
+CHANGE: Final = b"d"
+# a snapshot is written once the change records since the last one outweigh it, or this
+MIN_SNAPSHOT_BYTES: Final = 64 * 1024
 
 V = TypeVar("V")
+Write = tuple[bytes, bytes | None]  # a key and its new value; None deletes the key
 
 
 def cell_of_key(key: bytes) -> bytes:
@@ -48,29 +65,32 @@ def cell_of_key(key: bytes) -> bytes:
     return key.split(SEPARATOR, 1)[0]
 
 
-def event_key(cell: str, event_id: str) -> bytes:
-    return b"".join((cell.encode(), SEPARATOR, EVENT, event_id.encode()))
+def snapshot_key(cell: str) -> bytes:
+    return cell.encode() + SEPARATOR + SNAPSHOT
 
 
-def report_key(cell: str, report_id: str) -> bytes:
-    return b"".join((cell.encode(), SEPARATOR, REPORT, report_id.encode()))
+def change_key(cell: str, seq: int) -> bytes:
+    return b"%s%s%s%016x" % (cell.encode(), SEPARATOR, CHANGE, seq)
 
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """What the changelog holds for one cell: ``state`` and the ordinals of its entries (by
-    event id, by report id for marks and for fingerprints); ``legacy`` when it was read from a
-    format-1 record that the next write must replace."""
+    """What the changelog holds for one cell: ``state``; the ordinals of its entries (by event
+    id, and by report id for marks and for fingerprints) and the next free one; the ``seq`` of
+    the last record; the change records written since the snapshot, with their total size,
+    and the snapshot's size (``-1``: none, the next write is one); ``legacy`` while a format-1
+    record of the cell may still be there."""
 
     state: CellState
     events: Mapping[str, int]
     marks: Mapping[str, int]
     prints: Mapping[str, int]
     next_ordinal: int
+    seq: int
+    changes: tuple[bytes, ...] = ()
+    change_bytes: int = 0
+    snapshot_bytes: int = -1
     legacy: bool = False
-
-
-Write = tuple[bytes, bytes | None]  # a key and its new value; None deletes the key
 
 
 def _ordinals(
@@ -104,167 +124,233 @@ def _changed(after: Mapping[str, V], before: Mapping[str, V]) -> set[str]:
     return {key for key, value in after.items() if get(key) is not value}
 
 
-def _event_value(ordinal: int, event: OpenEvent) -> bytes:
-    return b"".join((PART_FORMAT, b"[", str(ordinal).encode(), b",", event.encoded(), b"]"))
-
-
-def _report_value(
-    marks: Mapping[str, int],
-    prints: Mapping[str, int],
-    mark: ReportMark | None,
-    text: TextPrint | None,
-    report_id: str,
+def _record(
+    seq: int,
+    state: CellState,
+    *,
+    ordinals: tuple[Mapping[str, int], Mapping[str, int], Mapping[str, int]],
+    event_ids: list[str],
+    removed_events: list[str],
+    report_ids: list[str],
+    removed_reports: list[str],
 ) -> bytes:
-    return PART_FORMAT + encode(
-        [
-            marks.get(report_id, 0),
-            None if mark is None else [mark.version, mark.deleted, mark.activity],
-            prints.get(report_id, 0),
-            None
-            if text is None
-            else [format(text.fingerprint, "x"), text.exact, text.voice, text.activity],
-        ]
+    """One record in format 2 (see the module doc); events as their cached byte form."""
+    events, marks, prints = ordinals
+    rows = []
+    for report_id in report_ids:
+        mark = state.reports.get(report_id)
+        text = state.prints.get(report_id)
+        rows.append(
+            [
+                report_id,
+                marks.get(report_id, 0),
+                None if mark is None else [mark.version, mark.deleted, mark.activity],
+                prints.get(report_id, 0),
+                None
+                if text is None
+                else [format(text.fingerprint, "x"), text.exact, text.voice, text.activity],
+            ]
+        )
+    return b"".join(
+        (
+            PART_FORMAT,
+            b"[%d,[" % seq,
+            b",".join(b"[%d,%s]" % (events[e], state.events[e].encoded()) for e in event_ids),
+            b"],",
+            encode(removed_events),
+            b",",
+            encode(rows),
+            b",",
+            encode(removed_reports),
+            b"]",
+        )
     )
 
 
 def written(stored: Stored | None, state: CellState) -> tuple[Stored, list[Write]]:
     """The records that bring the changelog from ``stored`` (``None``: nothing written yet) to
-    ``state``, and what it then holds. Events first, then reports, each in the state's order;
-    deletions last."""
-    empty = CellState.empty(state.cell)
-    before = empty if stored is None or stored.legacy else stored.state
+    ``state`` — one change record, or a snapshot and the deletion of the change records it
+    replaces — and what the changelog then holds."""
+    before = CellState.empty(state.cell) if stored is None else stored.state
+    seq = 0 if stored is None else stored.seq + 1
     start = 0 if stored is None else stored.next_ordinal
-    old_events: Mapping[str, int] = {} if stored is None or stored.legacy else stored.events
-    old_marks: Mapping[str, int] = {} if stored is None or stored.legacy else stored.marks
-    old_prints: Mapping[str, int] = {} if stored is None or stored.legacy else stored.prints
-
-    events, moved_events, start = _ordinals(state.events, old_events, start)
-    marks, moved_marks, start = _ordinals(state.reports, old_marks, start)
-    prints, moved_prints, start = _ordinals(state.prints, old_prints, start)
-
-    writes: list[Write] = []
-    cell = state.cell
-    for event_id in _ordered(state.events, _changed(state.events, before.events) | moved_events):
-        writes.append(
-            (event_key(cell, event_id), _event_value(events[event_id], state.events[event_id]))
-        )
+    events, moved_events, start = _ordinals(
+        state.events, {} if stored is None else stored.events, start
+    )
+    marks, moved_marks, start = _ordinals(
+        state.reports, {} if stored is None else stored.marks, start
+    )
+    prints, moved_prints, start = _ordinals(
+        state.prints, {} if stored is None else stored.prints, start
+    )
+    ordinals = (events, marks, prints)
+    reports_after = state.reports.keys() | state.prints.keys()
+    reports_before = before.reports.keys() | before.prints.keys()
     touched = (
         _changed(state.reports, before.reports)
         | _changed(state.prints, before.prints)
         | moved_marks
         | moved_prints
+        # a report that kept its mark but lost its fingerprint (expired), or the other way
+        | ((before.prints.keys() - state.prints.keys()) & reports_after)
+        | ((before.reports.keys() - state.reports.keys()) & reports_after)
     )
-    # a report that kept its mark but lost its fingerprint (expired) is rewritten too
-    touched |= {r for r in before.prints.keys() - state.prints.keys() if r in state.reports}
-    touched |= {r for r in before.reports.keys() - state.reports.keys() if r in state.prints}
-    for report_id in _ordered(state.reports, touched):
-        writes.append(
-            (
-                report_key(cell, report_id),
-                _report_value(
-                    marks,
-                    prints,
-                    state.reports.get(report_id),
-                    state.prints.get(report_id),
-                    report_id,
-                ),
-            )
-        )
-    for report_id in _ordered(state.prints, touched - state.reports.keys()):
-        writes.append(
-            (
-                report_key(cell, report_id),
-                _report_value(marks, prints, None, state.prints[report_id], report_id),
-            )
-        )
-    for event_id in sorted(before.events.keys() - state.events.keys()):
-        writes.append((event_key(cell, event_id), None))
-    gone = (before.reports.keys() | before.prints.keys()) - (
-        state.reports.keys() | state.prints.keys()
+    change = _record(
+        seq,
+        state,
+        ordinals=ordinals,
+        event_ids=sorted(_changed(state.events, before.events) | moved_events),
+        removed_events=sorted(before.events.keys() - state.events.keys()),
+        report_ids=sorted(touched),
+        removed_reports=sorted(reports_before - reports_after),
     )
-    for report_id in sorted(gone):
-        writes.append((report_key(cell, report_id), None))
-    if stored is not None and stored.legacy:
-        writes.append((cell.encode(), None))
-    return Stored(state, events, marks, prints, start), writes
-
-
-def _ordered(entries: Mapping[str, Any], ids: set[str]) -> Iterator[str]:
-    """``ids`` in the order of ``entries`` (all of them there)."""
-    if not ids:
-        return iter(())
-    if len(ids) * 8 < len(entries):
-        order = {key: n for n, key in enumerate(entries)}
-        return iter(sorted(ids, key=order.__getitem__))
-    return (key for key in entries if key in ids)
+    cell = state.cell
+    if (
+        stored is not None
+        and stored.snapshot_bytes >= 0
+        and stored.change_bytes + len(change) <= max(stored.snapshot_bytes, MIN_SNAPSHOT_BYTES)
+    ):
+        key = change_key(cell, seq)
+        after = Stored(
+            state,
+            events,
+            marks,
+            prints,
+            start,
+            seq,
+            (*stored.changes, key),
+            stored.change_bytes + len(change),
+            stored.snapshot_bytes,
+            stored.legacy,
+        )
+        writes: list[Write] = [(key, change)]
+    else:
+        every_report = [*state.reports, *(r for r in state.prints if r not in state.reports)]
+        snapshot = _record(
+            seq,
+            state,
+            ordinals=ordinals,
+            event_ids=list(state.events),
+            removed_events=[],
+            report_ids=every_report,
+            removed_reports=[],
+        )
+        writes = [(snapshot_key(cell), snapshot)]
+        writes.extend((key, None) for key in (() if stored is None else stored.changes))
+        if stored is not None and stored.legacy:
+            writes.append((cell.encode(), None))
+        after = Stored(state, events, marks, prints, start, seq, (), 0, len(snapshot))
+    return after, writes
 
 
 def restore(cell: str, records: Iterable[tuple[bytes, bytes]]) -> Stored:
     """The cell's state from its changelog records (``key, value`` pairs of this cell, in any
-    order; a format-1 record is read as the whole state). Raises ``RecordError`` for a record
-    that is neither format."""
-    records = list(records)
-    legacy = [value for key, value in records if SEPARATOR not in key]
-    if legacy and len(records) == 1:  # written by an older sitrep: parts on the next write
-        state = CellState.from_bytes(legacy[0])
-        return Stored(state, {}, {}, {}, 0, legacy=True)
-    load = Loader()
-    events: list[tuple[int, str, OpenEvent]] = []
-    marks: list[tuple[int, str, ReportMark]] = []
-    prints: list[tuple[int, str, TextPrint]] = []
+    order). Raises ``RecordError`` for a record in neither format."""
+    legacy: bytes | None = None
+    snapshot: tuple[int, list[Any]] | None = None
+    snapshot_bytes = -1
+    changes: list[tuple[int, bytes, list[Any], int]] = []
     for key, value in records:
         if SEPARATOR not in key:
-            continue  # a format-1 record the parts replaced (its tombstone is on its way)
-        part = key.split(SEPARATOR, 1)[1]
-        kind, ident = part[:1], load.s(part[1:].decode())
-        if kind not in (EVENT, REPORT):
-            raise RecordError(f"cell state part {key!r}: unknown part kind {kind!r}")
+            legacy = value
+            continue
+        kind = key.split(SEPARATOR, 1)[1][:1]
+        if kind not in (SNAPSHOT, CHANGE):
+            raise RecordError(f"cell state record {key!r}: unknown kind {kind!r}")
         if not value.startswith(PART_FORMAT):
             raise RecordError(
-                f"cell state part {key!r}: unknown format byte {value[:1]!r}; this build reads "
-                "format 2 (a newer writer needs a newer sitrep)"
+                f"cell state record {key!r}: unknown format byte {value[:1]!r}; this build "
+                "reads formats 1 and 2 (a newer writer needs a newer sitrep)"
             )
         try:
             row = loads(value[1:])
-            if kind == EVENT:
-                ordinal, event = row
-                events.append((int(ordinal), ident, load.event(event)))
-            else:
-                mark_at, mark, print_at, text = row
-                if mark is not None:
-                    version, deleted, activity = mark
-                    marks.append(
-                        (int(mark_at), ident, ReportMark(int(version), bool(deleted), activity))
-                    )
-                if text is not None:
-                    fingerprint, exact, voice, activity = text
-                    prints.append(
-                        (
-                            int(print_at),
-                            ident,
-                            TextPrint(int(fingerprint, 16), bool(exact), load.s(voice), activity),
-                        )
-                    )
+            seq = int(row[0])
         except (ValueError, TypeError, IndexError, KeyError) as exc:
-            raise RecordError(f"cell state part {key!r}: corrupt ({exc})") from None
-    events.sort(key=_first)
+            raise RecordError(f"cell state record {key!r}: corrupt ({exc})") from None
+        if kind == SNAPSHOT:
+            snapshot, snapshot_bytes = (seq, row), len(value)
+        else:
+            changes.append((seq, key, row, len(value)))
+    if snapshot is None and legacy is not None:  # written by an older sitrep
+        return _from_legacy(CellState.from_bytes(legacy))
+    since = -1 if snapshot is None else snapshot[0]
+    changes.sort(key=_first)
+    newer = [row for seq, _, row, _ in changes if seq > since]
+    load = Loader()
+    event_rows: dict[str, tuple[int, Any]] = {}
+    report_rows: dict[str, list[Any]] = {}
+    try:
+        for row in ([] if snapshot is None else [snapshot[1]]) + newer:
+            _, events, removed_events, reports, removed_reports = row
+            for ordinal, event in events:
+                event_rows[event[0]] = (int(ordinal), event)
+            for event_id in removed_events:
+                event_rows.pop(event_id, None)
+            for report in reports:
+                report_rows[report[0]] = report
+            for report_id in removed_reports:
+                report_rows.pop(report_id, None)
+        built_events = sorted(
+            ((ordinal, load.event(event)) for ordinal, event in event_rows.values()),
+            key=_first,
+        )
+        marks: list[tuple[int, str, ReportMark]] = []
+        prints: list[tuple[int, str, TextPrint]] = []
+        for report_id, mark_at, mark, print_at, text in report_rows.values():
+            rid = load.s(report_id)
+            if mark is not None:
+                version, deleted, activity = mark
+                marks.append((int(mark_at), rid, ReportMark(int(version), bool(deleted), activity)))
+            if text is not None:
+                fingerprint, exact, voice, activity = text
+                prints.append(
+                    (
+                        int(print_at),
+                        rid,
+                        TextPrint(int(fingerprint, 16), bool(exact), load.s(voice), activity),
+                    )
+                )
+    except RecordError:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError) as exc:
+        raise RecordError(f"cell state of {cell!r}: corrupt ({exc})") from None
     marks.sort(key=_first)
     prints.sort(key=_first)
     state = CellState(
         cell,
-        {ident: event for _, ident, event in events},
-        {ident: mark for _, ident, mark in marks},
-        {ident: text for _, ident, text in prints},
+        {event.event_id: event for _, event in built_events},
+        {rid: mark for _, rid, mark in marks},
+        {rid: text for _, rid, text in prints},
     )
-    following = 1 + max((n for n, _, _ in (*events, *marks, *prints)), default=-1)
+    ordinals = [n for n, _ in built_events] + [n for n, _, _ in (*marks, *prints)]
     return Stored(
         state,
-        {ident: n for n, ident, _ in events},
-        {ident: n for n, ident, _ in marks},
-        {ident: n for n, ident, _ in prints},
-        following,
+        {event.event_id: n for n, event in built_events},
+        {rid: n for n, rid, _ in marks},
+        {rid: n for n, rid, _ in prints},
+        1 + max(ordinals, default=-1),
+        max([since, *(seq for seq, _, _, _ in changes)]),
+        tuple(key for _, key, _, _ in changes),
+        sum(size for seq, _, _, size in changes if seq > since),
+        snapshot_bytes,
+        legacy is not None,
     )
 
 
-def _first(entry: tuple[int, str, Any]) -> int:
+def _from_legacy(state: CellState) -> Stored:
+    """A format-1 state, numbered in its order; the next write is a snapshot that deletes it."""
+    n = len(state.events)
+    m = n + len(state.reports)
+    return Stored(
+        state,
+        {event_id: i for i, event_id in enumerate(state.events)},
+        {rid: n + i for i, rid in enumerate(state.reports)},
+        {rid: m + i for i, rid in enumerate(state.prints)},
+        m + len(state.prints),
+        -1,
+        legacy=True,
+    )
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
     return entry[0]

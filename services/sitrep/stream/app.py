@@ -40,7 +40,7 @@ import faust
 from aiokafka import TopicPartition
 from aiokafka.partitioner import murmur2
 
-from sitrep.dedupe import CellState, expire, merge_report
+from sitrep.dedupe import CellState, absorb, expire, publish
 from sitrep.dedupe.redelivery import events_holding
 from sitrep.dedupe.stored import Stored, cell_of_key, restore, written
 from sitrep.ops import metrics
@@ -65,7 +65,7 @@ from sitrep.ops.kafka import (
 from sitrep.ops.settings import Settings
 from sitrep.records.codec import RecordError, encode
 from sitrep.records.dlq import DeadLetter, DlqBreaker, DlqBreakerOpen
-from sitrep.records.model import Event
+from sitrep.records.model import Event, Report
 from sitrep.records.times import utc_now
 from sitrep.records.topics import CANDIDATES, DLQ, EVENTS, RAW
 from sitrep.sources import SourceRegistry
@@ -151,8 +151,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     events_topic = byte_topic(app, settings, EVENTS.suffix)
     candidates_topic = byte_topic(app, settings, CANDIDATES.suffix)
     dlq_topic = byte_topic(app, settings, DLQ.suffix)
-    # one record per event and per report of a cell (see dedupe.stored), written once per
-    # batch, outside any one event: each in the partition of its cell on the candidates topic
+    # per cell a snapshot and one record of changes per batch (see dedupe.stored), written
+    # outside any one event: each in the partition of its cell on the candidates topic
     cells = app.tables.add(
         CellTable(
             app,
@@ -492,7 +492,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
         candidate cost more than the merge). The batch's events go out before its states."""
         try:
             async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
-                states: dict[bytes, CellState] = {}  # each cell's state as merged so far
+                states: dict[bytes, CellState | None] = {}  # each cell's state so far
                 loaded: dict[bytes, CellState | None] = {}  # ... and as it was before
                 emitted: list[Event] = []
                 for event in batch:
@@ -508,6 +508,14 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         continue
                     cell = message.key.decode()
                     clock = stream_clock(message)
+                    key = message.key
+                    if key not in states:
+                        states[key] = loaded[key] = held.state(key)
+                    at_start = states[key]
+                    # the record's reports are absorbed one by one and its events published
+                    # once (one version per event per record, the same on a replay)
+                    touched: dict[str, None] = {}
+                    redelivered: list[Report] = []
                     for raw, report in parts:
                         if isinstance(report, RecordError):
                             await reject(
@@ -520,20 +528,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                             )
                             continue
                         started = time.perf_counter()
-                        before = states.get(message.key)
-                        if before is None:
-                            before = held.state(message.key)
-                            loaded[message.key] = before
+                        before = states[key]
                         try:
-                            now = utc_now()
-                            state, changed = merge_report(before, report, cell, now)
-                            if state is before and before is not None:
-                                # a redelivery (or an older version): re-emit what it supports,
-                                # in case the first delivery's events were lost in a crash
-                                # (see dedupe.redelivery)
-                                changed = events_holding(state, report, now)
-                            if clock is not None:
-                                state = expire(state, clock, window)
+                            state, ids = absorb(before, report, cell)
                         except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
                             await reject(
                                 event,
@@ -544,11 +541,38 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                                 value=encode(report),
                             )
                             continue
+                        if state is before and before is not None:
+                            # a redelivery (or an older version): re-emit what it supports, in
+                            # case the first delivery's events were lost in a crash
+                            # (see dedupe.redelivery)
+                            redelivered.append(report)
                         await record_outcome(cluster_breaker, ok=True)
                         metrics.STAGE_SECONDS.labels(step="cluster").observe(
                             time.perf_counter() - started
                         )
-                        states[message.key] = state
+                        states[key] = state
+                        touched.update(dict.fromkeys(ids))
+                    merged = states[key]
+                    if merged is not None:
+                        try:
+                            now = utc_now()
+                            state, changed = publish(merged, touched, now)
+                            versions = {(ev.event_id, ev.version) for ev in changed}
+                            for report in redelivered:
+                                for ev in events_holding(state, report, now):
+                                    if (ev.event_id, ev.version) not in versions:
+                                        versions.add((ev.event_id, ev.version))
+                                        changed.append(ev)
+                            if clock is not None:
+                                state = expire(state, clock, window)
+                        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the worker
+                            # nothing of the record is kept: it goes to the DLQ whole
+                            states[key] = at_start
+                            await reject(
+                                event, "process.cluster", exc, "processing_error", cluster_breaker
+                            )
+                            continue
+                        states[key] = state
                         emitted.extend(changed)
                     handled[(message.topic, message.partition)] = message.offset + 1
                     # a record can hold hundreds of reports: let the normalize loop in between
@@ -566,9 +590,9 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 for ev in emitted:
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
-                for key, state in states.items():
-                    if state is not loaded.get(key):
-                        held.write(key, state)  # what changed since the last write
+                for key, final in states.items():
+                    if final is not None and final is not loaded.get(key):
+                        held.write(key, final)  # what changed since the last write
                 ops.heartbeat(processed=len(batch))
         except DlqBreakerOpen:
             raise
@@ -580,10 +604,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
 
 class CellTable(faust.Table):  # type: ignore[misc,type-arg]
-    """The cluster state table: one key per event and per report of a cell (see
+    """The cluster state table: per cell a snapshot and change records (see
     :mod:`sitrep.dedupe.stored`), each written to the changelog partition of its *cell* — the
     candidates partition the cell's records arrive on, so that the worker that owns a cell
-    recovers all of its parts."""
+    recovers all of them, in the order they were written."""
 
     def partition_for_key(self, key: Any) -> int:
         # Kafka's default partitioner (murmur2), as the normalizer's producer keys candidates

@@ -358,3 +358,29 @@ def test_the_same_short_post_two_days_later_is_another_event() -> None:
     _, events = run([monday, wednesday])
 
     assert len(current(events)) == 2
+
+
+def test_reports_absorbed_together_publish_one_version_with_what_each_would_have_given() -> None:
+    """The stream absorbs a record's reports and publishes once: an event three of them join
+    gets one new version (not three), whose content is the last of the one-by-one versions."""
+    from sitrep.dedupe import absorb, publish
+    from tests.unit.dedupe.test_state import POSTS
+
+    seed, *joiners = [POSTS[0], POSTS[1], POSTS[2]]
+    start, _ = run([seed])
+    _, one_by_one = run(joiners, start)
+
+    state = start
+    touched: dict[str, None] = {}
+    for post in joiners:
+        state, ids = absorb(state, post, CELL)
+        touched.update(dict.fromkeys(ids))
+    published, together = publish(state, touched, NOW)
+
+    assert len(one_by_one) > len(together) == 1
+    assert together[0] == replace(current(one_by_one)[together[0].event_id], version=2)
+    # publishing again emits nothing: the state records the version it published
+    assert publish(published, touched, NOW) == (published, [])
+    # a redelivered report is absorbed as no news
+    again, ids = absorb(published, joiners[0], CELL)
+    assert again is published and ids == ()

@@ -1,4 +1,4 @@
-"""A cell's state in the changelog as one record per event and per report (format 2)."""
+"""A cell's state in the changelog: a snapshot and one change record per batch (format 2)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ import pytest
 
 from sitrep.dedupe import CellState, expire, merge_report, stream_time
 from sitrep.dedupe.stored import (
+    MIN_SNAPSHOT_BYTES,
     Stored,
     cell_of_key,
-    event_key,
-    report_key,
+    change_key,
     restore,
+    snapshot_key,
     written,
 )
-from sitrep.records.codec import RecordError
+from sitrep.records.codec import RecordError, loads
 from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, to_iso
 from tests.unit.dedupe.builders import (
@@ -92,19 +93,33 @@ def test_a_state_written_in_parts_reads_back_equal_in_its_order() -> None:
     log.apply(writes)
 
     assert log.restored().state == state  # equality compares the mappings in order
-    assert {cell_of_key(key) for key in log.records} == {CELL.encode()}
+    assert list(log.records) == [snapshot_key(CELL)]
+    assert cell_of_key(snapshot_key(CELL)) == cell_of_key(change_key(CELL, 9)) == CELL.encode()
 
 
-def test_each_batch_writes_only_what_it_changed_and_the_log_always_reads_back() -> None:
-    """Batches of five reports over two weeks, expiring as the stream does: after every batch
-    the changelog reads back to exactly the state, with parts only for what the batch changed,
-    and the restored state merges the rest of the stream exactly like the live one."""
+def _changes(value: bytes) -> tuple[set[str], set[str], set[str], set[str]]:
+    """Event ids, removed event ids, report ids and removed report ids of a record."""
+    _, events, removed_events, reports, removed_reports = loads(value[1:])
+    return (
+        {event[0] for _, event in events},
+        set(removed_events),
+        {row[0] for row in reports},
+        set(removed_reports),
+    )
+
+
+def test_each_batch_writes_one_record_of_what_it_changed_and_the_log_always_reads_back() -> None:
+    """Batches of five reports over two weeks, expiring as the stream does: each batch writes
+    one change record with only what it changed (or a snapshot, once the changes outweigh
+    it), after every batch the changelog reads back to exactly the state, and the restored
+    state merges the rest of the stream exactly like the live one."""
     posts = _stream(400, seed=5)
     log = Changelog()
     stored: Stored | None = None
     state: CellState | None = None
     clock = parse_iso("2024-11-20T00:00:00Z")
     expired_any = False
+    snapshots = 0
     for at in range(0, len(posts), 5):
         batch = posts[at : at + 5]
         for post in batch:
@@ -117,24 +132,60 @@ def test_each_batch_writes_only_what_it_changed_and_the_log_always_reads_back() 
         last = CellState.empty(CELL) if stored is None else stored.state
         stored, writes = written(stored, state)
         log.apply(writes)
-        # a batch writes its own reports and those that lost their fingerprint or mark, not
-        # the whole cell
-        lost = (last.prints.keys() - state.prints.keys()) | (
-            last.reports.keys() - state.reports.keys()
-        )
-        assert {k for k, _ in writes if k.startswith(report_key(CELL, ""))} <= {
-            report_key(CELL, r) for r in {p.report_id for p in batch} | lost
-        }
+        key, value = writes[0]
+        assert value is not None
+        if key == snapshot_key(CELL):
+            snapshots += 1
+            assert all(v is None for _, v in writes[1:])  # the change records it replaces
+        else:
+            assert writes == [(change_key(CELL, stored.seq), value)]
+            _, _, reports, removed = _changes(value)
+            # its own reports, and those that lost their fingerprint or mark
+            lost = (last.prints.keys() - state.prints.keys()) | (
+                last.reports.keys() - state.reports.keys()
+            )
+            assert reports <= {p.report_id for p in batch} | lost
+            assert removed <= lost
         assert log.restored(seed=at).state == state
         assert stored.state is state
+        # the changelog holds about twice the state at most
+        assert stored.change_bytes <= max(stored.snapshot_bytes, MIN_SNAPSHOT_BYTES)
     assert expired_any
+    assert snapshots >= 2
     assert state is not None
-    assert len(log.records) == len(state.events) + len(state.reports.keys() | state.prints.keys())
 
     rest = _stream(60, seed=6)
     _, straight = run(rest, state)
     _, again = run(rest, log.restored().state)
     assert again == straight
+
+
+def test_a_crash_between_a_snapshot_and_the_deletions_it_brings_loses_nothing() -> None:
+    """A snapshot reached the broker, the deletions of the change records it replaces did
+    not: the state reads back all the same, and the next snapshot deletes them."""
+    posts = _stream(300, seed=7)
+    log = Changelog()
+    stored: Stored | None = None
+    state: CellState | None = None
+    crashed = False
+    for at in range(0, len(posts), 3):
+        for post in posts[at : at + 3]:
+            state, _ = merge_report(state, post, CELL, NOW)
+        assert state is not None
+        stored, writes = written(stored, state)
+        if not crashed and stored.seq > 0 and writes[0][0] == snapshot_key(CELL):
+            log.apply(writes[:1])  # the worker died here
+            crashed = True
+            stale = {key for key, value in writes[1:]}
+            assert stale and stale <= log.records.keys()
+            stored = log.restored()  # its successor reads the cell back
+            assert stored.state == state
+            assert set(stored.changes) == stale
+            continue
+        log.apply(writes)
+        assert log.restored().state == state
+    assert crashed
+    assert not stale & log.records.keys()  # deleted by a later snapshot
 
 
 def test_an_entry_taken_out_and_put_back_keeps_its_new_place() -> None:
@@ -157,7 +208,7 @@ def test_an_entry_taken_out_and_put_back_keeps_its_new_place() -> None:
     assert log.restored().state == state
 
 
-def test_expired_entries_are_deleted_from_the_changelog() -> None:
+def test_expired_entries_are_removed_by_the_next_record() -> None:
     old = report("obs", "1", "Shelling hit Saraqib", published_at="2024-11-01T10:00:00Z")
     new = report("obs", "2", "Air strike on Saraqib", {"kind": AIR_STRIKE})
     state, _ = run([old, new])
@@ -169,9 +220,11 @@ def test_expired_entries_are_deleted_from_the_changelog() -> None:
     _, writes = written(stored, later)
     log.apply(writes)
 
-    deletions = [key for key, value in writes if value is None]
-    assert report_key(CELL, old.report_id) in deletions
-    assert any(key.startswith(event_key(CELL, "")) for key in deletions)
+    [(key, value)] = writes
+    assert key == change_key(CELL, 1) and value is not None
+    _, removed_events, _, removed_reports = _changes(value)
+    assert removed_reports == {old.report_id}
+    assert len(removed_events) == 1
     assert log.restored().state == later
 
 
@@ -183,15 +236,19 @@ def test_a_whole_state_record_of_an_older_sitrep_is_read_and_then_replaced() -> 
     more, _ = run([deleted(POSTS[0])], legacy.state)
     _, writes = written(legacy, more)
 
+    assert writes[0][0] == snapshot_key(CELL)
     assert (CELL.encode(), None) in writes  # the old record goes
     log = Changelog()
     log.records[CELL.encode()] = state.to_bytes()
     log.apply(writes)
     assert log.restored().state == more
+    assert {cell_of_key(key) for key in log.records} == {CELL.encode()}
 
 
-def test_a_part_in_an_unknown_format_is_a_record_error() -> None:
+def test_a_record_in_an_unknown_format_is_a_record_error() -> None:
     with pytest.raises(RecordError, match="format"):
-        restore(CELL, [(event_key(CELL, "ev-1"), b"\x07[]")])
+        restore(CELL, [(snapshot_key(CELL), b"\x07[]")])
     with pytest.raises(RecordError, match="corrupt"):
-        restore(CELL, [(report_key(CELL, "telegram:a:1"), b"\x02[1, 2]")])
+        restore(CELL, [(change_key(CELL, 3), b"\x02[3, 2]")])
+    with pytest.raises(RecordError, match="kind"):
+        restore(CELL, [(CELL.encode() + b"\x00x", b"\x02[]")])
