@@ -100,7 +100,23 @@ def render(event: OpenEvent, version: int, updated_at: str) -> Event:
 def content_digest(draft: Event) -> int:
     """A 64-bit digest of what an event says: ``draft`` rendered with version 0 and an empty
     ``updated_at``, so that only content changes the digest."""
-    return int.from_bytes(blake2b(encode(draft), digest_size=8).digest(), "big")
+    return _digest(encode(draft))
+
+
+def _digest(data: bytes) -> int:
+    return int.from_bytes(blake2b(data, digest_size=8).digest(), "big")
+
+
+_NO_REPORTS: Final = b'"reports":[]'
+
+
+def event_json(event: Event, links: Iterable[bytes]) -> bytes:
+    """``encode(event)`` from the JSON of its links (``links``, in order: each member keeps
+    its own, :meth:`Member.link_json`), so that a version of a busy event does not encode its
+    hundreds of links again. Byte for byte the same."""
+    head = encode(replace(event, reports=()))
+    at = head.index(_NO_REPORTS) + len(_NO_REPORTS) - 1  # a key: quotes in values are escaped
+    return b"".join((head[:at], b",".join(links), head[at:]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,29 +295,32 @@ def merge_report(
     merged, touched = absorb(state, report, cell)
     if not touched:
         return merged, []
-    return publish(merged, touched, now)
+    published, versions = publish(merged, touched, now)
+    return published, [event for event, _ in versions]
 
 
 def publish(
     state: CellState, event_ids: Iterable[str], now: datetime
-) -> tuple[CellState, list[Event]]:
+) -> tuple[CellState, list[tuple[Event, bytes]]]:
     """Emit the events ``event_ids`` of ``state`` whose content differs from their last emitted
     version: each with its version raised by one (``now`` as ``updated_at``), in the order of
     ``event_ids``; ids no longer in the state are skipped. Returns the state that records the
-    new versions (``state`` itself when none changed) and the events.
+    new versions (``state`` itself when none changed) and the events, each with its record
+    (``encode(event)``).
 
     Several reports absorbed before one publish give one new version per event instead of one
     per report (the stream publishes once per candidates record: a replay of the record gives
     the same versions)."""
     updated_at = to_iso(now)
-    emitted: list[Event] = []
+    emitted: list[tuple[Event, bytes]] = []
     events: dict[str, OpenEvent] | None = None
     for event_id in event_ids:
         event = state.events.get(event_id)
         if event is None:
             continue
         draft = render(event, 0, "")
-        digest = content_digest(draft)
+        links = [m.link_json() for m in event.members if not m.withdrawn]
+        digest = _digest(event_json(draft, links))
         if digest == event.digest:
             continue
         if events is None:
@@ -310,7 +329,8 @@ def publish(
         events[event_id] = OpenEvent(
             event_id, version, event.members, digest, event.ever_affirmed, event.profile
         )
-        emitted.append(replace(draft, version=version, updated_at=updated_at))
+        final = replace(draft, version=version, updated_at=updated_at)
+        emitted.append((final, event_json(final, links)))
     if events is None:
         return state, emitted
     published = CellState(

@@ -7,9 +7,11 @@ links) without the report. It is small on purpose: the candidate's evidence snip
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Final
 
+from sitrep.records.codec import encode
 from sitrep.records.model import (
     EventCandidate,
     EventReportLink,
@@ -49,6 +51,10 @@ class Member:
     copy_of: str | None = None
     url: str | None = None
     withdrawn: bool = False
+    # made once, on first use (a member never changes; an event shows it in every version)
+    _link: EventReportLink | None = field(default=None, init=False, compare=False, repr=False)
+    _link_json: bytes | None = field(default=None, init=False, compare=False, repr=False)
+    _stored: bytes | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def affirms(self) -> bool:
@@ -56,6 +62,29 @@ class Member:
 
     def link(self) -> EventReportLink:
         """The member as the event shows it (``Event.reports``)."""
+        link = self._link
+        if link is None:
+            link = self._make_link()
+            object.__setattr__(self, "_link", link)
+        return link
+
+    def link_json(self) -> bytes:
+        """:meth:`link` as JSON, as it appears in the event's record."""
+        data = self._link_json
+        if data is None:
+            data = encode(self.link())
+            object.__setattr__(self, "_link_json", data)
+        return data
+
+    def stored_form(self, make: Callable[[Member], bytes]) -> bytes:
+        """The member's element of the cell state's byte form, made by ``make`` once."""
+        data = self._stored
+        if data is None:
+            data = make(self)
+            object.__setattr__(self, "_stored", data)
+        return data
+
+    def _make_link(self) -> EventReportLink:
         return EventReportLink(
             report_id=self.report_id,
             candidate_id=self.candidate.candidate_id,

@@ -131,14 +131,14 @@ class OpenEvent:
     def encoded(self) -> bytes:
         """This event's element of the byte form (made once, then reused)."""
         if self._encoded is None:
-            data = encode(
-                [
-                    self.event_id,
-                    self.version,
-                    self.digest,
-                    self.ever_affirmed,
-                    [_member(m) for m in self.members],
-                ]
+            head = encode([self.event_id, self.version, self.digest, self.ever_affirmed])
+            data = b"".join(
+                (
+                    head[:-1],
+                    b",[",
+                    b",".join([m.stored_form(_member_json) for m in self.members]),
+                    b"]]",
+                )
             )
             object.__setattr__(self, "_encoded", data)
             return data
@@ -264,6 +264,10 @@ class CellState:
             raise
         except (ValueError, TypeError, IndexError, KeyError) as exc:
             raise RecordError(f"cell state: corrupt or not a cell state ({exc})") from None
+
+
+def _member_json(m: Member) -> bytes:
+    return encode(_member(m))
 
 
 def _member(m: Member) -> list[Any]:

@@ -494,7 +494,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
                 states: dict[bytes, CellState | None] = {}  # each cell's state so far
                 loaded: dict[bytes, CellState | None] = {}  # ... and as it was before
-                emitted: list[Event] = []
+                emitted: list[tuple[Event, bytes]] = []
                 for event in batch:
                     message = event.message
                     await keep_continuity(message)
@@ -557,12 +557,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         try:
                             now = utc_now()
                             state, changed = publish(merged, touched, now)
-                            versions = {(ev.event_id, ev.version) for ev in changed}
+                            versions = {(ev.event_id, ev.version) for ev, _ in changed}
                             for report in redelivered:
                                 for ev in events_holding(state, report, now):
                                     if (ev.event_id, ev.version) not in versions:
                                         versions.add((ev.event_id, ev.version))
-                                        changed.append(ev)
+                                        changed.append((ev, encode(ev)))
                             if clock is not None:
                                 state = expire(state, clock, window)
                         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the worker
@@ -582,12 +582,12 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 # emits the same versions again; never a state ahead of its emitted versions
                 # (a replay would then re-emit only the newest, leaving a gap in the versions)
                 sent = [
-                    await events_topic.send(key=ev.event_id.encode(), value=encode(ev), force=True)
-                    for ev in emitted
+                    await events_topic.send(key=ev.event_id.encode(), value=data, force=True)
+                    for ev, data in emitted
                 ]
                 if sent:
                     await asyncio.gather(*sent)
-                for ev in emitted:
+                for ev, _ in emitted:
                     metrics.EVENTS_EMITTED.labels(event_type=ev.event_type).inc()
                     metrics.ITEMS_OUT.labels(stage=STAGE, kind="event").inc()
                 for key, final in states.items():

@@ -6,6 +6,7 @@ import pytest
 
 from sitrep.dedupe import event_id_for, merge_report
 from sitrep.dedupe.state import CellState
+from sitrep.records.codec import encode
 from tests.unit.dedupe.builders import (
     AIR_STRIKE,
     ARMY_ACTOR1,
@@ -375,12 +376,36 @@ def test_reports_absorbed_together_publish_one_version_with_what_each_would_have
     for post in joiners:
         state, ids = absorb(state, post, CELL)
         touched.update(dict.fromkeys(ids))
-    published, together = publish(state, touched, NOW)
+    published, versions = publish(state, touched, NOW)
+    together = [event for event, _ in versions]
 
     assert len(one_by_one) > len(together) == 1
     assert together[0] == replace(current(one_by_one)[together[0].event_id], version=2)
+    assert versions[0][1] == encode(together[0])  # its record, made from the members' links
     # publishing again emits nothing: the state records the version it published
     assert publish(published, touched, NOW) == (published, [])
     # a redelivered report is absorbed as no news
     again, ids = absorb(published, joiners[0], CELL)
     assert again is published and ids == ()
+
+
+def test_an_event_record_made_from_its_members_links_is_encode_byte_for_byte() -> None:
+    """``event_json`` splices the members' own link JSON into the event's: the same bytes as
+    ``encode``, with no links, with many, and with text that looks like the splice point."""
+    from sitrep.dedupe.cluster import event_json
+    from tests.unit.dedupe.test_state import POSTS as POSTS_FOR_JSON
+
+    tricky = report(
+        "obs",
+        "9",
+        'He said "reports":[] and left',
+        outlet='Outlet "reports":[]',
+        url='https://x.example/?q="reports":[]',
+    )
+    _, emitted = run([*POSTS_FOR_JSON, tricky, deleted(POSTS_FOR_JSON[0])])
+    assert any(link.outlet == tricky.outlet for e in emitted for link in e.reports)
+    for event in emitted:
+        links = [encode(link) for link in event.reports]
+        assert event_json(event, links) == encode(event)
+    empty = replace(emitted[0], reports=())
+    assert event_json(empty, []) == encode(empty)
