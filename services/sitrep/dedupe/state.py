@@ -136,7 +136,7 @@ class OpenEvent:
                 (
                     head[:-1],
                     b",[",
-                    b",".join([m.stored_form(_member_json) for m in self.members]),
+                    b",".join([m.stored_form(member_json) for m in self.members]),
                     b"]]",
                 )
             )
@@ -266,7 +266,8 @@ class CellState:
             raise RecordError(f"cell state: corrupt or not a cell state ({exc})") from None
 
 
-def _member_json(m: Member) -> bytes:
+def member_json(m: Member) -> bytes:
+    """A member's element of the byte form."""
     return encode(_member(m))
 
 

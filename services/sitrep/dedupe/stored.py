@@ -19,12 +19,17 @@ Keys (bytes): ``cell NUL "s"`` the snapshot, ``cell NUL "d" seq`` (16 hex digits
 record. The cell comes first, so a key's partition is that of its cell (:func:`cell_of_key`).
 Values (format 2): the byte ``0x02`` then one JSON array::
 
-    [seq, [[ordinal, event]...], [removed event id...],
+    [seq, [[ordinal, event] | [ordinal, event_id, version, digest, ever_affirmed, kept,
+           [member...]]...], [removed event id...],
           [[report_id, mark ordinal, mark | null, print ordinal, print | null]...],
           [removed report id...]]
     mark  = [version, deleted, activity]
     print = [fingerprint as hex, exact, voice, activity]
     event = as in format 1
+
+An event that changed is written whole, or as its head and the members after the first
+``kept`` ones it shares with its last written form (members join at the end, so a busy
+event's change is its new members, not hundreds of old ones).
 
 A snapshot is a change record from nothing. Restoring reads the snapshot, then the change
 records after it in order; records at or before the snapshot's ``seq`` (their deletion may not
@@ -46,7 +51,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from sitrep.dedupe.state import CellState, Loader, ReportMark, TextPrint
+from sitrep.dedupe.state import CellState, Loader, OpenEvent, ReportMark, TextPrint, member_json
 from sitrep.records.codec import RecordError, encode, loads
 
 PART_FORMAT: Final = b"\x02"
@@ -133,8 +138,10 @@ def _record(
     removed_events: list[str],
     report_ids: list[str],
     removed_reports: list[str],
+    before: Mapping[str, OpenEvent] | None = None,
 ) -> bytes:
-    """One record in format 2 (see the module doc); events as their cached byte form."""
+    """One record in format 2 (see the module doc); events as their cached byte form, or, when
+    ``before`` (the events as last written) holds the event, only its new members."""
     events, marks, prints = ordinals
     rows = []
     for report_id in report_ids:
@@ -155,7 +162,7 @@ def _record(
         (
             PART_FORMAT,
             b"[%d,[" % seq,
-            b",".join(b"[%d,%s]" % (events[e], state.events[e].encoded()) for e in event_ids),
+            b",".join(_event_entry(events[e], state.events[e], before) for e in event_ids),
             b"],",
             encode(removed_events),
             b",",
@@ -163,6 +170,31 @@ def _record(
             b",",
             encode(removed_reports),
             b"]",
+        )
+    )
+
+
+def _event_entry(ordinal: int, event: OpenEvent, before: Mapping[str, OpenEvent] | None) -> bytes:
+    """``[ordinal, event]``, or ``[ordinal, event_id, version, digest, ever_affirmed, kept,
+    [member...]]`` when the event as last written shares its first ``kept`` members with it
+    (members join at the end: a busy event's change is its new members, not all of them)."""
+    old = None if before is None else before.get(event.event_id)
+    if old is None:
+        return b"[%d,%s]" % (ordinal, event.encoded())
+    members, previous = event.members, old.members
+    kept = 0
+    for new_member, old_member in zip(members, previous, strict=False):
+        if new_member is not old_member:
+            break
+        kept += 1
+    head = encode([event.event_id, event.version, event.digest, event.ever_affirmed, kept])
+    return b"".join(
+        (
+            b"[%d," % ordinal,
+            head[1:-1],
+            b",[",
+            b",".join([m.stored_form(member_json) for m in members[kept:]]),
+            b"]]",
         )
     )
 
@@ -203,6 +235,7 @@ def written(stored: Stored | None, state: CellState) -> tuple[Stored, list[Write
         removed_events=sorted(before.events.keys() - state.events.keys()),
         report_ids=sorted(touched),
         removed_reports=sorted(reports_before - reports_after),
+        before=before.events,
     )
     cell = state.cell
     if (
@@ -282,8 +315,8 @@ def restore(cell: str, records: Iterable[tuple[bytes, bytes]]) -> Stored:
     try:
         for row in ([] if snapshot is None else [snapshot[1]]) + newer:
             _, events, removed_events, reports, removed_reports = row
-            for ordinal, event in events:
-                event_rows[event[0]] = (int(ordinal), event)
+            for entry in events:
+                _apply_event(event_rows, entry)
             for event_id in removed_events:
                 event_rows.pop(event_id, None)
             for report in reports:
@@ -335,6 +368,20 @@ def restore(cell: str, records: Iterable[tuple[bytes, bytes]]) -> Stored:
         snapshot_bytes,
         legacy is not None,
     )
+
+
+def _apply_event(rows: dict[str, tuple[int, Any]], entry: list[Any]) -> None:
+    """One event entry of a record onto the events read so far (``rows``: id -> ordinal and
+    the event in format 1)."""
+    if len(entry) == 2:
+        ordinal, event = entry
+    else:  # the event's first ``kept`` members as before, then these
+        ordinal, event_id, version, digest, ever, kept, members = entry
+        previous = rows[event_id][1][4]
+        if kept > len(previous):
+            raise ValueError(f"event {event_id}: {kept} members kept of {len(previous)}")
+        event = [event_id, version, digest, ever, previous[:kept] + members]
+    rows[event[0]] = (int(ordinal), event)
 
 
 def _from_legacy(state: CellState) -> Stored:
