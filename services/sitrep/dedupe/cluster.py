@@ -55,6 +55,7 @@ from hashlib import blake2b
 from typing import Final
 
 from sitrep.dedupe import copies
+from sitrep.dedupe.canonical import joined
 from sitrep.dedupe.cells import place_cell
 from sitrep.dedupe.compatibility import MERGE_THRESHOLD, Match, families_to_search, match
 from sitrep.dedupe.corroboration import claim_status, corroboration, origin_voice, source_voice
@@ -408,13 +409,22 @@ def absorb(state: CellState | None, report: Report, cell: str) -> tuple[CellStat
             else:
                 event_id = placed[0]
                 old = events[event_id]
-                events[event_id] = OpenEvent.of(
-                    event_id,
-                    old.version,
-                    _joined(old.members, member),
-                    old.digest,
-                    old.ever_affirmed or affirms,
-                )
+                members = _joined(old.members, member)
+                ever_affirmed = old.ever_affirmed or affirms
+                if len(members) == len(old.members) + 1 and members[-1] is member:
+                    # appended: the coding follows from the old one and the new member
+                    events[event_id] = OpenEvent(
+                        event_id,
+                        old.version,
+                        members,
+                        old.digest,
+                        ever_affirmed,
+                        joined(old.profile, members),
+                    )
+                else:
+                    events[event_id] = OpenEvent.of(
+                        event_id, old.version, members, old.digest, ever_affirmed
+                    )
             touched[event_id] = None
 
     reports = {
