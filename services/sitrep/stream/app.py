@@ -8,7 +8,7 @@ Topology (each arrow a Kafka topic; ``{p}`` is ``SITREP_TOPIC_PREFIX``)::
               ├─> {p}.reports.v1     (key report_id)
               └─> {p}.candidates.v1  (key place cell; the report once per cell it touches)
     {p}.candidates.v1
-        └─ faust agent ``cluster`` (group {g}.processor): merge_report(cell state)
+        └─ faust agent ``cluster`` (group {g}.processor): absorb + publish (cell state)
               └─> {p}.events.v1      (key event_id, compacted)
     any failure -> {p}.dlq.v1 (original bytes, headers: stage, error, topic/partition/offset)
 
@@ -486,10 +486,10 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     @app.agent(candidates_topic, name="cluster")
     async def cluster(stream: Any) -> None:
         """Merge candidates into their cells' states, a batch at a time: each report (a record
-        holds the reports one normalize batch sent to its cell) is merged in offset order
-        exactly as one at a time, but a cell's state is encoded and written to the changelog
-        once per batch (it holds the cell's whole window: writing it for every
-        candidate cost more than the merge). The batch's events go out before its states."""
+        holds the reports one normalize batch sent to its cell) is absorbed in offset order,
+        each record's events are published once (one version per event per record), and what
+        a batch changed in a cell goes to the changelog as one record (``CellCache``, see
+        :mod:`sitrep.dedupe.stored`). The batch's events go out before its states."""
         try:
             async for batch in stream.take_events(CLUSTER_BATCH, within=CLUSTER_BATCH_SECONDS):
                 states: dict[bytes, CellState | None] = {}  # each cell's state so far
