@@ -88,34 +88,11 @@ def test_expiry_without_a_scan_keeps_exactly_what_a_full_scan_keeps() -> None:
     reports of one candidates record, which share a clock); a stream of reports over two weeks
     (late ones, edits, deletions among them) must come out the same as with a full scan every
     time."""
-    import random
-
     from sitrep.dedupe import CellState
-    from sitrep.records.times import to_iso
-    from tests.unit.dedupe.builders import AIR_STRIKE, CLASH, deleted, edited
+    from tests.unit.dedupe.flow import STREAM_START, two_weeks
 
-    rng = random.Random(5)
-    start = parse_iso("2024-11-20T00:00:00Z")
-    posts = []
-    for n in range(400):
-        hours = n * 0.8 + (rng.uniform(-100, 0) if rng.random() < 0.1 else 0)  # some late
-        published = start + timedelta(hours=max(hours, 0))
-        kind = rng.choice([SHELLING, AIR_STRIKE, CLASH])
-        post = report(
-            f"src{rng.randrange(6)}",
-            str(n),
-            f"Report {n}: {kind[1]} in Saraqib, wave {rng.randrange(40)}",
-            {"kind": kind, "occurred_on": published.date().isoformat()},
-            published_at=to_iso(published),
-        )
-        posts.append(post)
-        if rng.random() < 0.08:
-            earlier = rng.choice(posts)
-            posts.append(
-                edited(earlier, earlier.version + 1, text=earlier.text + " (updated)")
-                if rng.random() < 0.6
-                else deleted(earlier, earlier.version + 1)
-            )
+    start = parse_iso(STREAM_START)
+    posts = two_weeks(400, seed=5)
 
     def stream(full_scan: bool) -> tuple[CellState, list[object]]:
         state: CellState | None = None

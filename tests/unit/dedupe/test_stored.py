@@ -18,18 +18,15 @@ from sitrep.dedupe.stored import (
     written,
 )
 from sitrep.records.codec import RecordError, loads
-from sitrep.records.model import Report
-from sitrep.records.times import parse_iso, to_iso
+from sitrep.records.times import parse_iso
 from tests.unit.dedupe.builders import (
     AIR_STRIKE,
-    CLASH,
     NOW,
-    SHELLING,
     deleted,
     edited,
     report,
 )
-from tests.unit.dedupe.flow import CELL, run
+from tests.unit.dedupe.flow import CELL, run, two_weeks
 from tests.unit.dedupe.test_state import POSTS
 
 WINDOW = timedelta(hours=72)
@@ -55,34 +52,6 @@ class Changelog:
         records = list(self.records.items())
         random.Random(seed).shuffle(records)
         return restore(CELL, records)
-
-
-def _stream(count: int, seed: int) -> list[Report]:
-    """Reports over two weeks, late ones, edits and deletions among them."""
-    rng = random.Random(seed)
-    start = parse_iso("2024-11-20T00:00:00Z")
-    posts: list[Report] = []
-    for n in range(count):
-        hours = n * 0.8 + (rng.uniform(-100, 0) if rng.random() < 0.1 else 0)
-        published = start + timedelta(hours=max(hours, 0))
-        kind = rng.choice([SHELLING, AIR_STRIKE, CLASH])
-        posts.append(
-            report(
-                f"src{rng.randrange(6)}",
-                str(n),
-                f"Report {n}: {kind[1]} in Saraqib, wave {rng.randrange(40)}",
-                {"kind": kind, "occurred_on": published.date().isoformat()},
-                published_at=to_iso(published),
-            )
-        )
-        if rng.random() < 0.08:
-            earlier = rng.choice(posts)
-            posts.append(
-                edited(earlier, earlier.version + 1, text=earlier.text + " (updated)")
-                if rng.random() < 0.6
-                else deleted(earlier, earlier.version + 1)
-            )
-    return posts
 
 
 def test_a_state_written_in_parts_reads_back_equal_in_its_order() -> None:
@@ -113,7 +82,7 @@ def test_each_batch_writes_one_record_of_what_it_changed_and_the_log_always_read
     one change record with only what it changed (or a snapshot, once the changes outweigh
     it), after every batch the changelog reads back to exactly the state, and the restored
     state merges the rest of the stream exactly like the live one."""
-    posts = _stream(400, seed=5)
+    posts = two_weeks(400, seed=5)
     log = Changelog()
     stored: Stored | None = None
     state: CellState | None = None
@@ -158,7 +127,7 @@ def test_each_batch_writes_one_record_of_what_it_changed_and_the_log_always_read
     assert as_changes > 10
     assert state is not None
 
-    rest = _stream(60, seed=6)
+    rest = two_weeks(60, seed=6)
     _, straight = run(rest, state)
     _, again = run(rest, log.restored().state)
     assert again == straight
@@ -167,7 +136,7 @@ def test_each_batch_writes_one_record_of_what_it_changed_and_the_log_always_read
 def test_a_crash_between_a_snapshot_and_the_deletions_it_brings_loses_nothing() -> None:
     """A snapshot reached the broker, the deletions of the change records it replaces did
     not: the state reads back all the same, and the next snapshot deletes them."""
-    posts = _stream(300, seed=7)
+    posts = two_weeks(300, seed=7)
     log = Changelog()
     stored: Stored | None = None
     state: CellState | None = None
