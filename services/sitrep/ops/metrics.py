@@ -183,6 +183,20 @@ OPEN_CLUSTERS: Final = Gauge(
     "sitrep_open_clusters", "Events open for merging in this worker's state", registry=REGISTRY
 )
 
+# --- process
+GC_PAUSE_SECONDS: Final = Histogram(
+    "sitrep_gc_pause_seconds",
+    "Duration of one garbage collection (the whole process waits), by generation (2: full)",
+    ["generation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    registry=REGISTRY,
+)
+GC_FROZEN: Final = Gauge(
+    "sitrep_gc_frozen_objects",
+    "Objects frozen out of full garbage collections (loaded at start, or survivors of one)",
+    registry=REGISTRY,
+)
+
 # --- sink
 SINK_BATCH_SIZE: Final = Histogram(
     "sitrep_sink_batch_size",

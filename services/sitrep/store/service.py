@@ -41,7 +41,7 @@ from aiokafka.errors import KafkaError
 
 from sitrep.ops import metrics
 from sitrep.ops.health import LagReporter, OpsServer, database_check, kafka_consumer_checks
-from sitrep.ops.heap import freeze_loaded
+from sitrep.ops.heap import freeze_loaded, freeze_survivors
 from sitrep.ops.kafka import (
     commit_assigned,
     ensure_topics,
@@ -431,6 +431,7 @@ async def run_sink(
                     },
                 )
                 freeze_loaded()
+                freezer = freeze_survivors()
                 try:
                     service = SinkService(
                         settings,
@@ -444,6 +445,7 @@ async def run_sink(
                     )
                     return await service.run()
                 finally:
+                    freezer.uninstall()
                     lag_task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await lag_task

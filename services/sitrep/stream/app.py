@@ -52,7 +52,7 @@ from sitrep.ops.health import (
     faust_app_checks,
     kafka_consumer_checks,
 )
-from sitrep.ops.heap import freeze_loaded
+from sitrep.ops.heap import freeze_loaded, freeze_survivors
 from sitrep.ops.kafka import (
     MAX_MESSAGE_BYTES,
     create_missing_topics,
@@ -213,6 +213,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
 
     @app.task
     async def serve_ops() -> None:
+        freeze_survivors()  # the cell states grow: keep full collections short
         for name, check in faust_app_checks(app, settings).items():
             ops.add_check(name, check)
         await ops.start()
@@ -690,6 +691,7 @@ async def run_normalizer(settings: Settings, stop: asyncio.Event | None = None) 
     window = timedelta(hours=settings.cluster_window_hours).total_seconds()
     router = Router(registry, default_understander(), window)
     freeze_loaded()
+    freezer = freeze_survivors()
     async with OpsServer(settings, STAGE) as ops:
         producer = await started(lambda: make_producer(settings, linger_ms=2))
         try:
@@ -712,6 +714,7 @@ async def run_normalizer(settings: Settings, stop: asyncio.Event | None = None) 
                     await lag_task
                 await normalizer.stop()
         finally:
+            freezer.uninstall()
             await producer.stop()
     return 0
 
