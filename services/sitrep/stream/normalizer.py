@@ -17,6 +17,11 @@ alone: ``SITREP_PROCESSOR_ROLE=normalize sitrep process``), in its own consumer 
 5. commit the batch's offsets. A crash anywhere before re-reads the batch (at-least-once; the
    cluster step recognises a redelivered report).
 
+Steps 4-5 of one batch run while the loop fetches and routes the next (its reports wait for the
+loop, not for two more round trips): one batch's at a time, in batch order — a batch's
+changelog and commit start once its own sends and the previous batch's commit are done. A
+rebalance waits for them; a stop gives them a few seconds.
+
 Kafka errors while sending are retried with backoff (the same batch again: duplicates, never
 gaps). A rebalance waits for the batch in hand; newly assigned partitions get their index back
 from the changelog before their first item. Raw partitions whose event time runs more than a
@@ -66,6 +71,7 @@ WORKER_HEADER: Final = "sitrep-worker"
 WORKER_ID: Final = f"{socket.gethostname()}:{os.getpid()}".encode()
 BATCH: Final = 500
 POLL_SECONDS: Final = 0.5
+FINISH_SECONDS: Final = 5.0  # how long a stopping loop waits for the last batch's commit
 FETCH_BYTES_PER_PARTITION: Final = 256 * 1024
 # each record holds one report's cells: compact early, so a restart reads about one per report
 INDEX_TOPIC_CONFIG: Final = {
@@ -122,6 +128,9 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         self.alignment = Alignment(max_skew=window_seconds)
         self.consumer: AIOKafkaConsumer = self._make_consumer()
         self._lock = asyncio.Lock()  # held while a batch is in hand (a rebalance waits)
+        # the previous batch's index changelog and offset commit, finishing while the loop
+        # fetches and routes the next one (at most one at a time, in batch order)
+        self._finishing: asyncio.Task[None] | None = None
         self._held: set[int] = set()  # raw partitions whose index is restored
         self._next: dict[int, int] = {}  # per held raw partition: the next offset to handle
         self._failed: BaseException | None = None
@@ -150,20 +159,48 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def run(self, stop: asyncio.Event) -> None:
         self._stop = stop
-        while not stop.is_set():
-            got = await self.consumer.getmany(
-                timeout_ms=int(POLL_SECONDS * 1000), max_records=BATCH
-            )
-            if got:
-                async with self._lock:
-                    if self._failed is not None:
-                        raise RuntimeError("restoring the report index failed") from self._failed
-                    await self._handle(
-                        {tp: rs for tp, rs in got.items() if tp.partition in self._held}
-                    )
-            elif self.idle_heartbeat:
-                self.ops.heartbeat()
-            await self._align()
+        try:
+            while not stop.is_set():
+                got = await self.consumer.getmany(
+                    timeout_ms=int(POLL_SECONDS * 1000), max_records=BATCH
+                )
+                if got:
+                    async with self._lock:
+                        if self._failed is not None:
+                            raise RuntimeError(
+                                "a rebalance failed (restoring the report index, or finishing "
+                                "the batch before it)"
+                            ) from self._failed
+                        await self._handle(
+                            {tp: rs for tp, rs in got.items() if tp.partition in self._held}
+                        )
+                else:
+                    await self._finished()  # idle: the last batch is committed now
+                    if self.idle_heartbeat:
+                        self.ops.heartbeat()
+                await self._align()
+            await self._finished()
+        finally:
+            await self._abandon()
+
+    async def _abandon(self) -> None:
+        """Leaving the loop (stopped, failed or cancelled): give the previous batch's changelog
+        and commit a few seconds, then cancel them (the batch is then read again)."""
+        finishing, self._finishing = self._finishing, None
+        if finishing is None:
+            return
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({finishing}, timeout=FINISH_SECONDS)
+        finishing.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await finishing
+
+    async def _finished(self) -> None:
+        """Wait until the previous batch's changelog and commit are done (raising what
+        stopped them)."""
+        finishing, self._finishing = self._finishing, None
+        if finishing is not None:
+            await finishing
 
     # --- one batch
 
@@ -225,13 +262,20 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         for letter in letters:
             await self._retry("dead letter", lambda letter=letter: self._dead_letter(letter))
         await self._retry("send", lambda: self._send(sends))
-        await self._retry("index changelog", lambda: self._send(changelog))
-        await self._retry("offset commit", lambda: self._commit(offsets))
+        # the reports are out; the index changelog (after the previous batch's) and the commit
+        # finish while the loop fetches and routes the next batch: a report waits for the loop,
+        # and the loop no longer waits for two more round trips per batch
+        await self._finished()
+        self._finishing = asyncio.create_task(self._finish(changelog, offsets))
         reported = len(outcomes) - len(letters)
         metrics.ITEMS_OUT.labels(stage=STAGE, kind="report").inc(reported)
         self.ops.heartbeat(processed=len(outcomes))
         for ok in outcomes:
             await self._count(ok=ok)
+
+    async def _finish(self, changelog: list[Send], offsets: dict[TopicPartition, int]) -> None:
+        await self._retry("index changelog", lambda: self._send(changelog))
+        await self._retry("offset commit", lambda: self._commit(offsets))
 
     async def _send(self, sends: list[Send]) -> None:
         futures = [
@@ -310,7 +354,10 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:
         async with self._lock:  # the batch in hand is sent and committed first
-            pass
+            try:
+                await self._finished()
+            except Exception as exc:  # noqa: BLE001 - aiokafka would only log it: the loop raises it
+                self._failed = exc
         for tp in revoked:
             if tp.topic == self.raw:
                 self.clock.forget(tp.partition)
@@ -321,6 +368,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         the lock. aiokafka only logs an exception raised here; the loop raises it instead."""
         async with self._lock:
             try:
+                await self._finished()
                 await self._assign({tp.partition for tp in assigned if tp.topic == self.raw})
             except Exception as exc:  # noqa: BLE001 - handed to the loop, which stops the worker
                 self._failed = exc
