@@ -28,7 +28,7 @@ from sitrep.records.model import Actor, Corroboration
 from sitrep.sources import Source
 from sitrep.store.connection import DatabaseUnavailable, connect, database_target
 from sitrep.store.database import Store
-from sitrep.store.sink import ConsumedRecord, Sink, Write
+from sitrep.store.sink import ConsumedRecord, EventVersion, Sink, Write
 
 pytestmark = pytest.mark.integration
 
@@ -302,3 +302,29 @@ def test_sources_file_entries_are_recorded_and_kept_by_reports(store: Store) -> 
     assert rows(store, "SELECT source_id, channel, language, role FROM sources") == [
         ("militaryops", "@MilitaryOps", "ar", "party")
     ]
+
+
+class _Watching(Store):
+    """A store that looks, from another connection, at the reports table while it writes the
+    events of a batch."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store.target)
+        self.seen: list[list[tuple[Any, ...]]] = []
+
+    def _apply(self, conn: Any, batch: Any) -> None:
+        if any(isinstance(w, EventVersion) for w in batch):
+            self.seen.append(rows(self, "SELECT report_id FROM reports"))
+        super()._apply(conn, batch)
+
+
+def test_a_batch_s_reports_are_readable_before_its_events_are_written(store: Store) -> None:
+    watching = _Watching(store)
+    try:
+        the_report = report()
+        outcome = watching.write(writes(consumed(event(), 0), consumed(the_report, 1)))
+    finally:
+        watching.close()
+    assert outcome.rejected == () and len(outcome.written) == 2
+    assert watching.seen == [[(the_report.report_id,)]]  # committed before the events began
+    assert rows(store, "SELECT count(*) FROM events") == [(1,)]

@@ -146,7 +146,8 @@ def register(commands: Any) -> None:
         help="write reports and events from Kafka to PostgreSQL or SQLite",
         description=(
             "Consume the reports and events topics and write them to SITREP_DATABASE_URL "
-            "(PostgreSQL) or the SQLite file SITREP_SQLITE_PATH, one transaction per batch, "
+            "(PostgreSQL) or the SQLite file SITREP_SQLITE_PATH (per batch one transaction for "
+            "the reports, then one for the events), "
             "committing Kafka offsets after the database. Migrates the schema on start."
         ),
     )

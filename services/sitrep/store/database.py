@@ -4,18 +4,23 @@
 It opens its connection lazily and reopens it after a failure, so one object survives a
 database restart.
 
-Write contract (:meth:`Store.write`): a batch of writes is applied in ONE transaction. If the
-database rejects a row (a constraint or a value it refuses), the transaction is rolled back and
-the batch is applied again row by row inside one transaction, each row under a savepoint: the
-rows the database accepts land, the others come back as :class:`Rejection` with the reason.
-If the database is unavailable, nothing is committed and :class:`DatabaseUnavailable` is raised;
-calling ``write`` again with the same batch later is safe, as every write is idempotent.
+Write contract (:meth:`Store.write`): a batch of writes is applied in two transactions, its
+reports first and then its events (each report is visible as soon as its own kind is written,
+not after the event versions of the same batch, which cost far more: every version carries all
+of its event's links). The two touch different tables, so their order within a batch does not
+matter to the result. If the database rejects a row (a constraint or a value it refuses), that
+transaction is rolled back and its writes are applied again row by row inside one transaction,
+each row under a savepoint: the rows the database accepts land, the others come back as
+:class:`Rejection` with the reason. If the database is unavailable, :class:`DatabaseUnavailable`
+is raised (the reports may be committed already); calling ``write`` again with the same batch
+later is safe, as every write is idempotent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from sitrep.ops.settings import Settings
@@ -46,6 +51,7 @@ from sitrep.store.rows import (
 )
 from sitrep.store.sink import (
     EventVersion,
+    ReportRemoval,
     ReportVersion,
     Write,
     event_versions,
@@ -146,9 +152,16 @@ class Store:
 
     def write(self, writes: Sequence[Write]) -> WriteOutcome:
         """Apply ``writes`` (see the module docstring for the transaction contract)."""
-        if not writes:
-            return WriteOutcome((), ())
-        return self._run(lambda conn: self._write(conn, writes))
+        reports = [w for w in writes if isinstance(w, ReportVersion | ReportRemoval)]
+        events = [w for w in writes if not isinstance(w, ReportVersion | ReportRemoval)]
+        written: list[Write] = []
+        rejected: list[Rejection] = []
+        for part in (reports, events):
+            if part:
+                outcome = self._run(partial(self._write, writes=part))
+                written.extend(outcome.written)
+                rejected.extend(outcome.rejected)
+        return WriteOutcome(tuple(written), tuple(rejected))
 
     def _write(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
         try:

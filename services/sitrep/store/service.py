@@ -7,10 +7,11 @@ Kafka and them, in this order, for every batch:
 1. fetch up to ``SITREP_SINK_BATCH_SIZE`` records (waiting at most ``SITREP_SINK_BATCH_SECONDS``
    for a batch to fill once the first record arrived);
 2. plan it (decode; undecodable input becomes dead letters);
-3. write it in one database transaction (rows the database rejects come back as dead letters
-   and the rest lands); when the database is unavailable: pause the consumer, retry the same
-   batch with capped exponential backoff, resume when a write succeeds. Nothing is committed
-   meanwhile, so nothing is lost; the service neither crashes nor spins;
+3. write it to the database: its reports in one transaction, then its events in another
+   (:meth:`~sitrep.store.database.Store.write`; rows the database rejects come back as dead
+   letters and the rest lands); when the database is unavailable: pause the consumer, retry the
+   same batch with capped exponential backoff, resume when a write succeeds. No offset is
+   committed meanwhile, so nothing is lost; the service neither crashes nor spins;
 4. send every dead letter and wait for Kafka's acknowledgement;
 5. commit the batch's offsets. Only now is the input considered done. A crash at any point
    before re-delivers the batch, which is rewritten idempotently.

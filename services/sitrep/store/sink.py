@@ -1,7 +1,7 @@
 """The sink's functional core: consumed Kafka records in, database writes and dead letters out.
 
 No Kafka, no database. :class:`Sink` turns one batch of :class:`ConsumedRecord` into a
-:class:`SinkPlan`: the writes to apply in one transaction, the dead letters for input that
+:class:`SinkPlan`: the writes to apply (reports, then events), the dead letters for input that
 cannot be decoded or stored, and the offsets to commit once both are durable.
 :func:`phases` reduces the writes of a batch to a few set-based steps that leave the database
 exactly as applying the writes one by one, in order, would.
