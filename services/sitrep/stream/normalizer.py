@@ -18,7 +18,7 @@ alone: ``SITREP_PROCESSOR_ROLE=normalize sitrep process``), in its own consumer 
    cluster step recognises a redelivered report).
 
 Steps 4-5 of one batch run while the loop fetches and routes the next (its reports wait for the
-loop, not for two more round trips): one batch's at a time, in batch order — a batch's
+loop, not for two more round trips): one batch at a time, in batch order — a batch's
 changelog and commit start once its own sends and the previous batch's commit are done. A
 rebalance waits for them; a stop gives them a few seconds.
 
