@@ -9,7 +9,12 @@ backfill. While it runs, it polls each group's committed offsets and each proces
 
 - ``VmHWM`` (peak RSS) of the processor when it has committed half of the items, and of the
   sink when it has committed half of the reports; then both again at the end. With event-time
-  windows bounding the state, the peak at the end stays within 10% of the peak at half-way;
+  windows bounding the state, the peak at the end stays within 10% of the peak at half-way.
+  The processor's normalize loop commits the raw items, and its cluster step runs behind it
+  (faust reads ahead up to 4,096 candidates records, which the RSS includes): so also the
+  processor's peak once the cluster step has committed every candidates record the first half
+  of the items made (``processor_peak_rss_through_half_mib``: half of the items through both
+  steps);
 - the rate: items / (replay start -> both groups committed everything), and the processor's own
   rate over the span of its output timestamps.
 
@@ -36,7 +41,7 @@ from bench.results import RESULTS_DIR, Result
 from bench.streams import BenchError, GroupWatch, processor_groups, quiet_client_logs, topic_span
 from sitrep.ops.kafka import ensure_topics
 from sitrep.records import encode
-from sitrep.records.topics import EVENTS, RAW, REPORTS, TOPICS
+from sitrep.records.topics import CANDIDATES, EVENTS, RAW, REPORTS, TOPICS
 
 DEFAULT_ITEMS: Final = 200_000
 QUICK_ITEMS: Final = 2_000
@@ -51,6 +56,7 @@ class Memory:
 
     service: ServiceProcess
     at_half: int | None = None
+    at_through_half: int | None = None  # the processor: half of the items through both steps
     at_end: int | None = None
     samples: list[tuple[float, int]] = field(default_factory=list)
 
@@ -86,6 +92,7 @@ async def _backfill(
         replay_peak: int | None = None
         replay_done: float | None = None
         last_sample = 0.0
+        candidates_of_half: int | None = None  # candidates made from the first half of the items
         deadline = started + within
         while time.monotonic() < deadline:
             now = time.monotonic()
@@ -103,6 +110,11 @@ async def _backfill(
             reports = await sink_watch.progress((REPORTS.suffix,))
             if process.at_half is None and raw.committed >= half:
                 process.at_half = peak_rss_bytes(process.pid)
+                candidates_of_half = (await processor_watch.progress((CANDIDATES.suffix,))).end
+            if candidates_of_half is not None and process.at_through_half is None:
+                clustered = await processor_watch.progress((CANDIDATES.suffix,))
+                if clustered.committed >= candidates_of_half:
+                    process.at_through_half = peak_rss_bytes(process.pid)
             if sink.at_half is None and reports.committed >= half:
                 sink.at_half = peak_rss_bytes(sink.pid)
             if now - last_sample >= SAMPLE_EVERY:
@@ -165,6 +177,13 @@ def measure(items: int, *, quick: bool, results_dir: Path) -> Path:
         label: [(t, round(b / 2**20, 1)) for t, b in memory.samples]
         for label, memory in (("processor", process), ("sink", sink))
     }
+    if process.at_through_half is not None and process.at_end is not None:
+        result.add("processor_peak_rss_through_half_mib", mib(process.at_through_half), "MiB")
+        result.add(
+            "processor_peak_rss_end_over_through_half",
+            process.at_end / process.at_through_half,
+            "x",
+        )
     ratio = _ratio(process)
     if ratio is not None:
         verdict = "within" if ratio <= 1.10 else "NOT within"

@@ -312,6 +312,13 @@ def comparisons(outcomes: dict[str, Outcome]) -> list[dict[str, Any]]:
     )
     rows.append(
         {
+            "name": "processor peak RSS, end / half through both steps",
+            "value": _figure(outcomes, "backfill", "processor_peak_rss_end_over_through_half"),
+            "unit": "x",
+        }
+    )
+    rows.append(
+        {
             "name": "processor speed-up, 2 workers / 1",
             "value": _figure(outcomes, "workers", "speedup_2_over_1"),
             "unit": "x",
