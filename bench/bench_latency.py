@@ -25,13 +25,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import socket
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 import orjson
+from prometheus_client.parser import text_string_to_metric_families
 
 from bench.context import BenchRun, bench_run
 from bench.corpus import live, raw_items
@@ -208,6 +211,42 @@ def _phase_figures(
         )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def gc_figures(result: Result, url: str) -> None:
+    """The processor's full garbage collections over the run, from its
+    ``sitrep_gc_pause_seconds`` histogram: how many, how many took over 100 ms, and the upper
+    bound of the longest one's bucket."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            text = answer.read().decode()
+    except OSError as exc:
+        result.note(f"garbage collection figures unavailable: {exc}")
+        return
+    buckets: list[tuple[float, float]] = []
+    for family in text_string_to_metric_families(text):
+        if family.name != "sitrep_gc_pause_seconds":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket") and sample.labels.get("generation") == "2":
+                buckets.append((float(sample.labels["le"]), sample.value))
+    if not buckets:
+        result.note("garbage collection figures unavailable: no full collection recorded")
+        return
+    buckets.sort()
+    total = buckets[-1][1]
+    under_100ms = max((count for bound, count in buckets if bound <= 0.1), default=0.0)
+    longest = next(bound for bound, count in buckets if count >= total)
+    result.add("processor_full_gc", total, "collections")
+    result.add("processor_full_gc_over_100ms", total - under_100ms, "collections")
+    result.add("processor_full_gc_longest_under_s", longest, "s")
+
+
 def measure(
     rates: Sequence[int], seconds: float, *, quick: bool, results_dir: Path, split: bool = False
 ) -> Path:
@@ -230,13 +269,16 @@ def measure(
     with bench_run(name, partitions=PARTITIONS, database=True) as run:
         result.parameters["database"] = run.database
         result.parameters["topic_prefix"] = run.settings.topic_prefix
+        # the process that holds the cell states serves /metrics: its garbage collections
+        ops_port = str(free_port())
         if split:
             run.start("process", SITREP_PROCESSOR_ROLE="normalize")
-            run.start("process", SITREP_PROCESSOR_ROLE="cluster")
+            run.start("process", SITREP_PROCESSOR_ROLE="cluster", SITREP_OPS_PORT=ops_port)
         else:
-            run.start("process")
+            run.start("process", SITREP_OPS_PORT=ops_port)
         run.start("sink")
         asyncio.run(_session(run, rates, seconds, drain_timeout, result))
+        gc_figures(result, f"http://127.0.0.1:{ops_port}/metrics")
         run.record_errors(result)
     result.note(
         "latency = visible in reports (poll start) - collected_at; visibility is polled every "
