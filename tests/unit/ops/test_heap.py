@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
 
 from sitrep.ops import metrics
 from sitrep.ops.heap import SurvivorFreezer, freeze_loaded
@@ -42,15 +48,26 @@ def _pauses(generation: str) -> float:
     return value or 0.0
 
 
+@contextmanager
+def _installed(**options: Any) -> Iterator[tuple[asyncio.AbstractEventLoop, SurvivorFreezer]]:
+    """A fresh event loop with a freezer on it; afterwards nothing stays frozen or installed."""
+    loop = asyncio.new_event_loop()
+    freezer = SurvivorFreezer(loop, **options).install()
+    try:
+        yield loop, freezer
+    finally:
+        freezer.uninstall()
+        gc.unfreeze()
+        loop.close()
+
+
 def _settled(loop: asyncio.AbstractEventLoop) -> None:
     """Run the loop until the callbacks the collector scheduled have run."""
     loop.run_until_complete(asyncio.sleep(0))
 
 
 def test_survivors_of_a_full_collection_are_frozen_and_its_garbage_is_not() -> None:
-    loop = asyncio.new_event_loop()
-    freezer = SurvivorFreezer(loop).install()
-    try:
+    with _installed() as (loop, freezer):
         state = [_Node() for _ in range(500)]  # stands for the cell states that grow
         garbage = _Node()
         garbage.other = garbage  # a cycle only a collection frees
@@ -69,17 +86,11 @@ def test_survivors_of_a_full_collection_are_frozen_and_its_garbage_is_not() -> N
         assert gauge >= len(state)
         later = [_Node()]
         assert _walked(later)  # what is allocated after the freeze is collected as ever
-    finally:
-        freezer.uninstall()
-        gc.unfreeze()
-        loop.close()
 
 
 def test_a_thaw_lets_the_next_full_collection_reclaim_frozen_cycles() -> None:
     now = [0.0]
-    loop = asyncio.new_event_loop()
-    freezer = SurvivorFreezer(loop, thaw_seconds=60.0, clock=lambda: now[0]).install()
-    try:
+    with _installed(thaw_seconds=60.0, clock=lambda: now[0]) as (loop, freezer):
         node = _Node()
         node.other = node
         probe = weakref.ref(node)
@@ -99,16 +110,10 @@ def test_a_thaw_lets_the_next_full_collection_reclaim_frozen_cycles() -> None:
         _settled(loop)  # and the survivors are frozen again
         assert gc.get_freeze_count() > 0
         assert freezer.freezes == 3
-    finally:
-        freezer.uninstall()
-        gc.unfreeze()
-        loop.close()
 
 
 def test_a_collection_in_another_thread_is_settled_on_the_loop() -> None:
-    loop = asyncio.new_event_loop()
-    freezer = SurvivorFreezer(loop).install()
-    try:
+    with _installed() as (loop, freezer):
 
         async def collect_in_a_thread() -> None:
             await asyncio.to_thread(gc.collect)
@@ -119,18 +124,15 @@ def test_a_collection_in_another_thread_is_settled_on_the_loop() -> None:
 
         loop.run_until_complete(collect_in_a_thread())
         assert freezer.freezes >= 1
-    finally:
-        freezer.uninstall()
-        gc.unfreeze()
-        loop.close()
 
 
-def test_after_the_loop_closed_collections_are_harmless() -> None:
-    loop = asyncio.new_event_loop()
-    freezer = SurvivorFreezer(loop).install()
-    try:
+def test_after_the_loop_closed_collections_are_harmless(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raised: list[object] = []  # an exception in a gc callback only reaches this hook
+    monkeypatch.setattr(sys, "unraisablehook", raised.append)
+    with _installed() as (loop, freezer):
         loop.close()
-        gc.collect()  # no exception, nothing scheduled
+        gc.collect()
+        assert raised == []
         assert freezer.freezes == 0
-    finally:
-        freezer.uninstall()
