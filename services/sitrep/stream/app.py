@@ -93,10 +93,11 @@ CLUSTER_BATCH_SECONDS = 0.02
 COMMIT_STALL_SECONDS = 10.0
 # candidates records faust reads ahead of the cluster step (its default is 4,096). When the
 # cluster step falls behind (a backfill, or 1,000 reports/s), the read-ahead is what grows the
-# processor's memory, not its state: in the 200k backfill the peak RSS at the end was 309 MiB
-# with 4,096 and 276 MiB with 1,024, at the same rate. Fetching resumes when the buffer drains
-# to 40%: still ~400 records (~12,000 reports) ready for the next batch.
-STREAM_BUFFER_RECORDS = 1024
+# processor's memory, not its state. 200k backfill, one run each: peak RSS end / half 309 / 284
+# MiB (1.09x) with 4,096 and 292 / 280 MiB (1.04x) with 2,048, both at ~1,540 items/s; 1,024
+# held 276 MiB but ran 7% slower: faust pauses a full buffer's partitions and, on one broker,
+# a resumed partition waits for the fetch in flight (faust long-polls up to 1.5 s).
+STREAM_BUFFER_RECORDS = 2048
 
 
 def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
