@@ -7,6 +7,7 @@ on the shared server) with the schema migrated.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -24,10 +25,11 @@ from tests.unit.store.samples import (
 
 from sitrep.ops.settings import Secret, Settings
 from sitrep.records.codec import decode_report, encode
-from sitrep.records.model import Actor, Corroboration
+from sitrep.records.model import Actor, Corroboration, MergeReason
 from sitrep.sources import Source
 from sitrep.store.connection import DatabaseUnavailable, connect, database_target
 from sitrep.store.database import Store
+from sitrep.store.rows import link_rows
 from sitrep.store.sink import ConsumedRecord, EventVersion, Sink, Write
 
 pytestmark = pytest.mark.integration
@@ -312,10 +314,10 @@ class _Watching(Store):
         super().__init__(store.target)
         self.seen: list[list[tuple[Any, ...]]] = []
 
-    def _apply(self, conn: Any, batch: Any) -> None:
+    def _apply(self, conn: Any, batch: Any, staged: Any) -> None:
         if any(isinstance(w, EventVersion) for w in batch):
             self.seen.append(rows(self, "SELECT report_id FROM reports"))
-        super()._apply(conn, batch)
+        super()._apply(conn, batch, staged)
 
 
 def test_a_batch_s_reports_are_readable_before_its_events_are_written(store: Store) -> None:
@@ -328,3 +330,108 @@ def test_a_batch_s_reports_are_readable_before_its_events_are_written(store: Sto
     assert outcome.rejected == () and len(outcome.written) == 2
     assert watching.seen == [[(the_report.report_id,)]]  # committed before the events began
     assert rows(store, "SELECT count(*) FROM events") == [(1,)]
+
+
+# --- report links: only the links a version changes are rewritten (sitrep.store.links)
+
+LINKS = [link(f"telegram:a:{n}", source_id="a") for n in range(4)]
+ALL_LINK_COLUMNS = (
+    "SELECT event_id, candidate_id, report_id, source_kind, source_id, source_role, outlet,"
+    " source_side, stance, copy_of, url, merge_rule, merge_score, distance_km, time_gap_hours"
+    " FROM event_reports ORDER BY 1, 2"
+)
+
+
+def record_link_inserts(store: Store) -> None:
+    """From now on, table ``link_inserts`` gets the candidate id of every row inserted into
+    ``event_reports`` (a trigger), so a test sees which links a write rewrote."""
+    conn = connect(store.target)
+    try:
+        conn.execute("CREATE TABLE link_inserts (candidate_id TEXT NOT NULL)")
+        if store.dialect == "postgres":
+            conn.execute(
+                "CREATE FUNCTION note_link() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " INSERT INTO link_inserts VALUES (NEW.candidate_id); RETURN NEW; END $$"
+            )
+            conn.execute(
+                "CREATE TRIGGER note_link AFTER INSERT ON event_reports"
+                " FOR EACH ROW EXECUTE FUNCTION note_link()"
+            )
+        else:
+            conn.execute(
+                "CREATE TRIGGER note_link AFTER INSERT ON event_reports"
+                " BEGIN INSERT INTO link_inserts VALUES (NEW.candidate_id); END"
+            )
+    finally:
+        conn.close()
+
+
+def link_inserts(store: Store) -> list[str]:
+    """The candidate ids inserted since the last call (see :func:`record_link_inserts`)."""
+    conn = connect(store.target)
+    try:
+        inserted = [c for (c,) in conn.execute("SELECT candidate_id FROM link_inserts")]
+        conn.execute("DELETE FROM link_inserts")
+        return sorted(inserted)
+    finally:
+        conn.close()
+
+
+def expected_links(version: Any) -> list[tuple[Any, ...]]:
+    """The link rows of ``version`` alone, as ``ALL_LINK_COLUMNS`` selects them."""
+    return sorted((*r[:10], *r[11:16]) for r in link_rows(version))
+
+
+def test_a_new_version_rewrites_only_the_links_that_changed(store: Store) -> None:
+    a, b, c, d = LINKS
+    record_link_inserts(store)
+    store.write(writes(consumed(event(version=1, reports=(a, b, c)), 0)))
+    assert link_inserts(store) == sorted(x.candidate_id for x in (a, b, c))
+    changed = replace(b, reason=MergeReason(rule="same_event", score=0.7))
+    store.write(writes(consumed(event(version=2, reports=(a, changed, d)), 1)))
+    assert link_inserts(store) == sorted(x.candidate_id for x in (b, d))  # not a: unchanged
+    assert rows(store, "SELECT candidate_id, merge_rule FROM event_reports ORDER BY 1") == [
+        (a.candidate_id, "seed"),
+        (b.candidate_id, "same_event"),
+        (d.candidate_id, "seed"),
+    ]
+
+
+def test_links_written_by_another_writer_meanwhile_are_rewritten_whole(store: Store) -> None:
+    a, b, c, _ = LINKS
+    store.write(writes(consumed(event(version=1, reports=(a, b)), 0)))
+    other = Store(store.target)  # another sink (a rebalance): this store's memory is stale
+    try:
+        other.write(writes(consumed(event(version=2, reports=(a,)), 1)))
+    finally:
+        other.close()
+    newest = event(version=3, reports=(a, b, c))
+    store.write(writes(consumed(newest, 2)))
+    assert rows(store, ALL_LINK_COLUMNS) == expected_links(newest)
+
+
+def test_an_event_removed_and_written_again_in_one_batch_gets_all_its_links(
+    store: Store,
+) -> None:
+    a, b, _, _ = LINKS
+    batch = writes(
+        consumed(event(version=1, reports=(a, b)), 0),
+        ConsumedRecord(EVENTS_TOPIC, 0, 1, b"ev-0000000000000001", None),
+        consumed(event(version=2, reports=(a, b)), 2),
+    )
+    store.write(batch)
+    assert rows(store, ALL_LINK_COLUMNS) == expected_links(event(version=2, reports=(a, b)))
+    newest = event(version=3, reports=(b,))
+    store.write(writes(consumed(newest, 3)))
+    assert rows(store, ALL_LINK_COLUMNS) == expected_links(newest)
+
+
+def test_links_stay_exact_through_a_batch_written_row_by_row(store: Store) -> None:
+    a, b, c, d = LINKS
+    store.write(writes(consumed(event(version=1, reports=(a, b)), 0)))
+    bad = event(event_id="ev-bad", fatalities=-1)
+    outcome = store.write(writes(consumed(event(version=2, reports=(a, c)), 1), consumed(bad, 2)))
+    assert len(outcome.rejected) == 1
+    newest = event(version=3, reports=(a, c, d))
+    store.write(writes(consumed(newest, 3)))
+    assert rows(store, ALL_LINK_COLUMNS) == expected_links(newest)

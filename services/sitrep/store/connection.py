@@ -166,8 +166,9 @@ class Connection:
     def _execute_bulk(self, sql: str, params: list[SqlValue]) -> list[tuple[Any, ...]]:
         return self.execute(sql, params)
 
-    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
-        """Run ``sql``, whose one parameter is a set of ids (``= ANY(%s)`` / ``json_each(?)``)."""
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """Run ``sql``, whose one parameter is a set of ids (``= ANY(%s)`` / ``json_each(?)``);
+        returns the rows it selects, if any."""
         raise NotImplementedError
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
@@ -253,9 +254,10 @@ class SqliteConnection(Connection):
         if rows:
             self._conn.executemany(sql, rows)
 
-    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
-        if ids:
-            self._conn.execute(sql, (json.dumps(list(ids)),))
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        if not ids:
+            return []
+        return self._conn.execute(sql, (json.dumps(list(ids)),)).fetchall()
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
         self.executemany(insert_sql("sqlite", table, columns), rows)
@@ -307,9 +309,11 @@ class PostgresConnection(Connection):
             cur.execute(sql, params)
             return cur.fetchall() if cur.description else []
 
-    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> None:
-        if ids:
-            self._conn.execute(sql, (list(ids),))
+    def execute_for_ids(self, sql: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        if not ids:
+            return []
+        cur = self._conn.execute(sql, (list(ids),))
+        return cur.fetchall() if cur.description else []
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
         if not rows:

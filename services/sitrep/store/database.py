@@ -36,11 +36,13 @@ from sitrep.store.connection import (
     database_target,
     describe_error,
 )
+from sitrep.store.links import HeldLinks, LinkMemory, link_changes, link_digests
 from sitrep.store.migrations import Migration, latest_version, migrate, schema_version
 from sitrep.store.queries import EventQuery, FoundEvent, select_events, within_radius
 from sitrep.store.rows import (
     ACTOR_COLUMNS,
     LINK_COLUMNS,
+    Row,
     actor_rows,
     event_row,
     link_rows,
@@ -91,6 +93,8 @@ class Store:
         self.application_name = application_name
         self._statements: Statements = statements(target.dialect)
         self._conn: Connection | None = None
+        # the links this store last committed per event (see sitrep.store.links)
+        self.links = LinkMemory()
 
     @classmethod
     def from_settings(cls, settings: Settings, application_name: str = "sitrep") -> Store:
@@ -164,23 +168,29 @@ class Store:
         return WriteOutcome(tuple(written), tuple(rejected))
 
     def _write(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
+        # what the transaction writes to event_reports, recorded once it committed
+        staged: dict[str, HeldLinks | None] = {}
         try:
             with conn.transaction():
-                self._apply(conn, writes)
-            return WriteOutcome(tuple(writes), ())
+                self._apply(conn, writes, staged)
         except Exception as exc:
             if classify(exc) != "rejected":
                 raise
+        else:
+            self.links.record(staged)
+            return WriteOutcome(tuple(writes), ())
         return self._write_row_by_row(conn, writes)
 
     def _write_row_by_row(self, conn: Connection, writes: Sequence[Write]) -> WriteOutcome:
         written: list[Write] = []
         rejected: list[Rejection] = []
+        staged: dict[str, HeldLinks | None] = {}
         with conn.transaction():
             for write in writes:
                 conn.savepoint(_SAVEPOINT)
+                step = dict(staged)
                 try:
-                    self._apply(conn, (write,))
+                    self._apply(conn, (write,), step)
                 except Exception as exc:
                     if classify(exc) != "rejected":
                         raise
@@ -188,10 +198,16 @@ class Store:
                     rejected.append(Rejection(write, describe_error(exc)))
                 else:
                     written.append(write)
+                    staged = step
                 conn.release(_SAVEPOINT)
+        self.links.record(staged)
         return WriteOutcome(tuple(written), tuple(rejected))
 
-    def _apply(self, conn: Connection, writes: Sequence[Write]) -> None:
+    def _apply(
+        self, conn: Connection, writes: Sequence[Write], staged: dict[str, HeldLinks | None]
+    ) -> None:
+        """Apply ``writes`` in the open transaction; ``staged`` collects (and already holds,
+        from earlier in the transaction) the links each event has now, ``None`` if unknown."""
         st = self._statements
         # each record's JSON as it came from Kafka (valid: it was just decoded), by record
         # identity: stored as is instead of encoding the decoded record again
@@ -203,9 +219,11 @@ class Store:
         for phase in phases(writes):
             if phase.event_removals:
                 conn.executemany(st.delete_event, [(i,) for i in phase.event_removals])
+                staged.update(dict.fromkeys(phase.event_removals))
             if phase.events:
                 # sorted: every writer locks rows in the same order
                 candidates = sorted(phase.events.values(), key=lambda e: e.event_id)
+                held = self._held_links(conn, [e.event_id for e in candidates], staged)
                 won = set(
                     conn.bulk(
                         st.upsert_events, [event_row(e, texts.get(id(e))) for e in candidates]
@@ -214,12 +232,9 @@ class Store:
                 current = [e for e in candidates if e.event_id in won]
                 ids = [e.event_id for e in current]
                 conn.execute_for_ids(st.delete_actors_of, ids)
-                conn.execute_for_ids(st.delete_links_of, ids)
                 actors = [r for e in current for r in actor_rows(e)]
                 conn.insert_rows("event_actors", ACTOR_COLUMNS, actors)
-                conn.insert_rows(
-                    "event_reports", LINK_COLUMNS, [r for e in current for r in link_rows(e)]
-                )
+                self._write_links(conn, current, held, staged)
             if phase.report_removals:
                 conn.executemany(st.tombstone_report, [(i,) for i in phase.report_removals])
             if phase.reports:
@@ -230,6 +245,58 @@ class Store:
             [revision_row(e, texts.get(id(e))) for e in event_versions(writes)],
         )
         conn.bulk(st.upsert_report_sources, report_source_rows(reports_of(writes)))
+
+    def _held_links(
+        self, conn: Connection, event_ids: Sequence[str], staged: dict[str, HeldLinks | None]
+    ) -> dict[str, HeldLinks]:
+        """The links known to be in the database for ``event_ids``, read before their upsert:
+        remembered (or staged earlier in this transaction) for the version their row has."""
+        known: dict[str, HeldLinks] = {}
+        unsure: list[str] = []
+        for event_id in event_ids:
+            if event_id in staged:
+                held = staged[event_id]
+                if held is not None:
+                    known[event_id] = held
+            elif (held := self.links.get(event_id)) is not None:
+                known[event_id] = held
+                unsure.append(event_id)
+        if unsure:
+            # locked until the transaction ends: no other writer changes them in between
+            versions = dict(conn.execute_for_ids(self._statements.lock_event_versions, unsure))
+            for event_id in unsure:
+                if versions.get(event_id) != known[event_id].version:
+                    del known[event_id]
+        return known
+
+    def _write_links(
+        self,
+        conn: Connection,
+        current: Sequence[Event],
+        held: dict[str, HeldLinks],
+        staged: dict[str, HeldLinks | None],
+    ) -> None:
+        """Bring ``event_reports`` to the links of ``current`` (the events whose row changed):
+        only the changed links of those whose links are known, all of the others'."""
+        whole: list[str] = []
+        deleted: list[tuple[str, str]] = []
+        inserted: list[Row] = []
+        for event in current:
+            rows = link_rows(event)
+            known = held.get(event.event_id)
+            if known is None:
+                whole.append(event.event_id)
+                inserted.extend(rows)
+                digests = link_digests(rows)
+            else:
+                changes = link_changes(rows, known)
+                deleted.extend((event.event_id, c) for c in changes.deleted)
+                inserted.extend(changes.inserted)
+                digests = changes.digests
+            staged[event.event_id] = HeldLinks(event.version, digests)
+        conn.execute_for_ids(self._statements.delete_links_of, whole)
+        conn.executemany(self._statements.delete_link, deleted)
+        conn.insert_rows("event_reports", LINK_COLUMNS, inserted)
 
     def register_sources(self, sources: Sequence[Source]) -> None:
         """Upsert the sources file's entries (role, side, outlet, channel, URL) in one transaction."""

@@ -10,8 +10,10 @@ Pure code: strings only. Both dialects use the same statements except for placeh
 - a report row is replaced by a higher version, or by a tombstone (``deleted``) of the same
   version; a deleted report is never brought back by a lower or equal version;
 - a revision is inserted once per ``(event_id, version)`` and never changed;
-- the actors and report links of the events whose row changed are deleted as one set and
-  inserted in bulk (``COPY`` on PostgreSQL, see :meth:`Connection.insert_rows`).
+- the actors of the events whose row changed are deleted as one set and inserted in bulk
+  (``COPY`` on PostgreSQL, see :meth:`Connection.insert_rows`); so are their report links,
+  unless the store knows which links the row's current version has (then only the links that
+  changed are deleted and inserted: see :class:`sitrep.store.database.LinkMemory`).
 """
 
 # ruff: noqa: S608 - SQL text is built from constant table and column names; values are bound
@@ -103,6 +105,8 @@ class Statements:
     delete_event: str
     delete_actors_of: str  # takes one parameter: the event ids (see Connection.execute_for_ids)
     delete_links_of: str
+    lock_event_versions: str  # takes the event ids; selects (event_id, version), locking them
+    delete_link: str  # one (event_id, candidate_id)
     upsert_reports: BulkStatement
     tombstone_report: str
     upsert_report_sources: BulkStatement
@@ -149,6 +153,12 @@ def statements(dialect: Dialect) -> Statements:
         delete_event=f"DELETE FROM events WHERE event_id = {p}",
         delete_actors_of=f"DELETE FROM event_actors WHERE event_id {in_ids}",
         delete_links_of=f"DELETE FROM event_reports WHERE event_id {in_ids}",
+        # in the upsert's lock order; SQLite's BEGIN IMMEDIATE already holds the only write lock
+        lock_event_versions=(
+            f"SELECT event_id, version FROM events WHERE event_id {in_ids} ORDER BY event_id"
+            + (" FOR UPDATE" if dialect == "postgres" else "")
+        ),
+        delete_link=f"DELETE FROM event_reports WHERE event_id = {p} AND candidate_id = {p}",
         upsert_reports=_bulk(
             dialect,
             "reports",
