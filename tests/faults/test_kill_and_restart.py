@@ -263,6 +263,32 @@ def explain(run: dict[str, Any], report_ids: list[str]) -> str:
     return "\n".join(lines)
 
 
+def test_each_event_s_link_rows_are_those_of_its_current_version(
+    faulted_run: dict[str, Any],
+) -> None:
+    """The sink writes only the links a version changes (``sitrep.store.links``): after the
+    kills and restarts, every event's ``event_reports`` rows still equal its record's links."""
+    stored = {
+        (event_id, candidate_id, report_id, rule, stance)
+        for event_id, candidate_id, report_id, rule, stance in rows(
+            faulted_run["url"],
+            "select event_id, candidate_id, report_id, merge_rule, stance from event_reports",
+        )
+    }
+    recorded = {
+        (event_id, link["candidate_id"], link["report_id"], link["reason"]["rule"], link["stance"])
+        for event_id, record in rows(
+            faulted_run["url"], "select event_id, record::text from events"
+        )
+        for link in orjson.loads(record)["reports"]
+    }
+    assert stored == recorded, (
+        f"{len(stored - recorded)} link rows not in their event's record, e.g. "
+        f"{sorted(stored - recorded)[:3]}; {len(recorded - stored)} links missing, e.g. "
+        f"{sorted(recorded - stored)[:3]}"
+    )
+
+
 def test_no_report_is_linked_twice(faulted_run: dict[str, Any]) -> None:
     dupes = rows(
         faulted_run["url"],
