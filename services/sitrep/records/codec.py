@@ -23,6 +23,7 @@ from sitrep.records.model import (
     REPORT_SCHEMA,
     SCHEMA_VERSION,
     Event,
+    EventReportLink,
     RawItem,
     Report,
 )
@@ -348,8 +349,51 @@ def decode_report(data: bytes | str | dict[str, Any]) -> Report:
     return _decode(data, Report, REPORT_SCHEMA)
 
 
-def decode_event(data: bytes | str | dict[str, Any]) -> Event:
-    return _decode(data, Event, EVENT_SCHEMA)
+LinkMemo = dict[bytes, EventReportLink]
+"""Report links already decoded, by their JSON (``orjson.dumps`` of the parsed link)."""
+
+
+def decode_event(
+    data: bytes | str | dict[str, Any],
+    known: LinkMemo | None = None,
+    used: LinkMemo | None = None,
+) -> Event:
+    """Decode and validate an event record.
+
+    With ``known``, a link whose JSON is byte for byte one already decoded is taken from it
+    instead of being decoded again (each version of an event repeats all of its links); every
+    link of this record is added to ``used``. Bytes, not parsed values, are compared: ``1``,
+    ``1.0`` and ``true`` are equal in Python but not to the validator. The result and the
+    errors are those of decoding without a memo.
+    """
+    if known is None:
+        return _decode(data, Event, EVENT_SCHEMA)
+    obj = data if isinstance(data, dict) else loads(data)
+    _check_schema(obj, EVENT_SCHEMA)
+    links = obj.get("reports")
+    if type(links) is not list:
+        return from_obj(Event, obj)
+    decoded: list[EventReportLink] = []
+    fresh: LinkMemo = {}
+    for raw in links:
+        try:
+            key = orjson.dumps(raw)
+        except orjson.JSONEncodeError:  # not parsed JSON (a caller's dict): no memo
+            return from_obj(Event, obj)
+        link = known.get(key)
+        if link is None:
+            link = (fresh if used is None else used).get(key)
+        if link is None:
+            try:
+                link = from_obj(EventReportLink, raw)
+            except RecordError:
+                return from_obj(Event, obj)  # the error as the whole record reports it
+            fresh[key] = link
+        decoded.append(link)
+        if used is not None:
+            used[key] = link
+    head = from_obj(Event, {**obj, "reports": []})
+    return dataclasses.replace(head, reports=tuple(decoded))
 
 
 def make_item_id(source_kind: str, source_id: str, native_id: str) -> str:
