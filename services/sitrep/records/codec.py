@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args, get_origin, get_type_hints
 
@@ -349,24 +349,20 @@ def decode_report(data: bytes | str | dict[str, Any]) -> Report:
     return _decode(data, Report, REPORT_SCHEMA)
 
 
-LinkMemo = dict[bytes, EventReportLink]
+LinkMemo = MutableMapping[bytes, "EventReportLink"]
 """Report links already decoded, by their JSON (``orjson.dumps`` of the parsed link)."""
 
 
-def decode_event(
-    data: bytes | str | dict[str, Any],
-    known: LinkMemo | None = None,
-    used: LinkMemo | None = None,
-) -> Event:
+def decode_event(data: bytes | str | dict[str, Any], memo: LinkMemo | None = None) -> Event:
     """Decode and validate an event record.
 
-    With ``known``, a link whose JSON is byte for byte one already decoded is taken from it
-    instead of being decoded again (each version of an event repeats all of its links); every
-    link of this record is added to ``used``. Bytes, not parsed values, are compared: ``1``,
-    ``1.0`` and ``true`` are equal in Python but not to the validator. The result and the
-    errors are those of decoding without a memo.
+    With ``memo``, a link whose JSON is byte for byte one in the memo is taken from it instead
+    of being validated and built again (each version of an event repeats all of its links), and
+    the links decoded are added to it. Bytes, not parsed values, are compared: ``1``, ``1.0``
+    and ``true`` are equal in Python but not to the validator. The result and the errors are
+    those of decoding without a memo.
     """
-    if known is None:
+    if memo is None:
         return _decode(data, Event, EVENT_SCHEMA)
     obj = data if isinstance(data, dict) else loads(data)
     _check_schema(obj, EVENT_SCHEMA)
@@ -374,24 +370,19 @@ def decode_event(
     if type(links) is not list:
         return from_obj(Event, obj)
     decoded: list[EventReportLink] = []
-    fresh: LinkMemo = {}
     for raw in links:
         try:
             key = orjson.dumps(raw)
         except orjson.JSONEncodeError:  # not parsed JSON (a caller's dict): no memo
             return from_obj(Event, obj)
-        link = known.get(key)
-        if link is None:
-            link = (fresh if used is None else used).get(key)
+        link = memo.get(key)
         if link is None:
             try:
                 link = from_obj(EventReportLink, raw)
             except RecordError:
                 return from_obj(Event, obj)  # the error as the whole record reports it
-            fresh[key] = link
+            memo[key] = link
         decoded.append(link)
-        if used is not None:
-            used[key] = link
     head = from_obj(Event, {**obj, "reports": []})
     return dataclasses.replace(head, reports=tuple(decoded))
 

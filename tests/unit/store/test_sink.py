@@ -14,6 +14,7 @@ from sitrep.store.sink import (
     ConsumedRecord,
     EventRemoval,
     EventVersion,
+    RecentLinks,
     ReportRemoval,
     ReportVersion,
     Sink,
@@ -275,3 +276,12 @@ def test_a_bad_record_reports_the_same_error_with_links_cached() -> None:
             consumed(None, 9, value=value, key="ev-0000000000000001")
         )
         assert [d.error for d in cached.dead_letters] == [plain.error]  # type: ignore[union-attr]
+
+
+def test_recent_links_forget_the_least_recently_used_first() -> None:
+    a, b, c = (link(f"telegram:a:{k}", source_id="a") for k in range(3))
+    recent = RecentLinks(capacity=2)
+    recent[b"a"], recent[b"b"] = a, b
+    assert recent.get(b"a") is a  # now the most recent
+    recent[b"c"] = c
+    assert list(recent) == [b"a", b"c"] and recent.get(b"b") is None and len(recent) == 2
