@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from sitrep.records.codec import encode
+from sitrep.records.codec import encode_kept
 from sitrep.records.model import (
     EventCandidate,
     EventReportLink,
@@ -72,7 +72,7 @@ class Member:
         """:meth:`link` as JSON, as it appears in the event's record."""
         data = self._link_json
         if data is None:
-            data = encode(self.link())
+            data = encode_kept(self.link())
             object.__setattr__(self, "_link_json", data)
         return data
 

@@ -38,7 +38,7 @@ from typing import Any, Final
 from sitrep.dedupe.canonical import Profile, profile
 from sitrep.dedupe.compatibility import family_of
 from sitrep.dedupe.member import SEED, Member
-from sitrep.records.codec import RecordError, encode, loads
+from sitrep.records.codec import RecordError, encode, encode_kept, loads
 from sitrep.records.model import Actor, EventCandidate, Location, MergeReason
 
 FORMAT: Final = b"\x01"
@@ -58,7 +58,7 @@ class ReportMark:
         belongs to one report: made once, then reused)."""
         data = self._encoded
         if data is None:
-            data = encode([report_id, self.version, self.deleted, self.activity])
+            data = encode_kept([report_id, self.version, self.deleted, self.activity])
             object.__setattr__(self, "_encoded", data)
         return data
 
@@ -88,7 +88,7 @@ class TextPrint:
         :meth:`ReportMark.encoded`)."""
         data = self._encoded
         if data is None:
-            data = encode(
+            data = encode_kept(
                 [report_id, format(self.fingerprint, "x"), self.exact, self.voice, self.activity]
             )
             object.__setattr__(self, "_encoded", data)
@@ -267,8 +267,8 @@ class CellState:
 
 
 def member_json(m: Member) -> bytes:
-    """A member's element of the byte form."""
-    return encode(_member(m))
+    """A member's element of the byte form (kept by the member: :meth:`Member.stored_form`)."""
+    return encode_kept(_member(m))
 
 
 def _member(m: Member) -> list[Any]:

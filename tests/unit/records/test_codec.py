@@ -15,7 +15,7 @@ from sitrep.records import (
     decode_raw_item,
     encode,
 )
-from sitrep.records.codec import from_obj
+from sitrep.records.codec import encode_kept, from_obj
 
 
 def raw_item(**changes: object) -> RawItem:
@@ -142,3 +142,22 @@ def test_bad_string_in_a_list_of_strings_is_named_with_its_index() -> None:
         RecordError, match=r"^provenance\.hashtags\[1\]: expected a string, got None"
     ):
         decode_raw_item(orjson.dumps(obj))
+
+
+def test_kept_bytes_are_allocated_at_their_length() -> None:
+    """orjson's result keeps its 4 KiB output buffer; a cached copy must not (the processor
+    holds several per report in its cell states)."""
+    import tracemalloc
+
+    value = {"text": "x" * 300, "n": [1, 2, 3]}
+    assert encode_kept(value) == encode(value)
+    tracemalloc.start()
+    try:
+        plain = [encode(value) for _ in range(100)]
+        with_plain = tracemalloc.get_traced_memory()[0]
+        kept = [encode_kept(value) for _ in range(100)]
+        with_kept = tracemalloc.get_traced_memory()[0] - with_plain
+    finally:
+        tracemalloc.stop()
+    assert len(plain) == len(kept) == 100
+    assert with_kept < 100 * 500  # ~360 bytes each
