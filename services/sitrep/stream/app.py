@@ -91,13 +91,6 @@ CLUSTER_BATCH = 50
 CLUSTER_BATCH_SECONDS = 0.02
 # seconds an input partition's commit may stand still behind finished items before it is re-read
 COMMIT_STALL_SECONDS = 10.0
-# candidates records faust reads ahead of the cluster step (its default is 4,096). When the
-# cluster step falls behind (a backfill, or 1,000 reports/s), the read-ahead is what grows the
-# processor's memory, not its state. 200k backfill, one run each: peak RSS end / half 309 / 284
-# MiB (1.09x) with 4,096 and 292 / 280 MiB (1.04x) with 2,048, both at ~1,540 items/s; 1,024
-# held 276 MiB but ran 7% slower: faust pauses a full buffer's partitions and, on one broker,
-# a resumed partition waits for the fetch in flight (faust long-polls up to 1.5 s).
-STREAM_BUFFER_RECORDS = 2048
 
 
 def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
@@ -128,7 +121,6 @@ def faust_config(settings: Settings, datadir: str) -> dict[str, Any]:
         "producer_acks": -1,
         "producer_linger_ms": 2,
         "producer_max_request_size": MAX_MESSAGE_BYTES,
-        "stream_buffer_maxsize": STREAM_BUFFER_RECORDS,
         "stream_wait_empty": True,  # drain in-flight events before a rebalance (no ack gaps)
         "table_cleanup_interval": 60.0,
         "logging_config": None,
