@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from functools import cache
 from typing import Any, Literal, TypeVar, cast, get_args, get_origin, get_type_hints
 
@@ -23,7 +23,6 @@ from sitrep.records.model import (
     REPORT_SCHEMA,
     SCHEMA_VERSION,
     Event,
-    EventReportLink,
     RawItem,
     Report,
 )
@@ -365,42 +364,8 @@ def decode_report(data: bytes | str | dict[str, Any]) -> Report:
     return _decode(data, Report, REPORT_SCHEMA)
 
 
-LinkMemo = MutableMapping[bytes, "EventReportLink"]
-"""Report links already decoded, by their JSON (``orjson.dumps`` of the parsed link)."""
-
-
-def decode_event(data: bytes | str | dict[str, Any], memo: LinkMemo | None = None) -> Event:
-    """Decode and validate an event record.
-
-    With ``memo``, a link whose JSON is byte for byte one in the memo is taken from it instead
-    of being validated and built again (each version of an event repeats all of its links), and
-    the links decoded are added to it. Bytes, not parsed values, are compared: ``1``, ``1.0``
-    and ``true`` are equal in Python but not to the validator. The result and the errors are
-    those of decoding without a memo.
-    """
-    if memo is None:
-        return _decode(data, Event, EVENT_SCHEMA)
-    obj = data if isinstance(data, dict) else loads(data)
-    _check_schema(obj, EVENT_SCHEMA)
-    links = obj.get("reports")
-    if type(links) is not list:
-        return from_obj(Event, obj)
-    decoded: list[EventReportLink] = []
-    for raw in links:
-        try:
-            key = orjson.dumps(raw)
-        except orjson.JSONEncodeError:  # not parsed JSON (a caller's dict): no memo
-            return from_obj(Event, obj)
-        link = memo.get(key)
-        if link is None:
-            try:
-                link = from_obj(EventReportLink, raw)
-            except RecordError:
-                return from_obj(Event, obj)  # the error as the whole record reports it
-            memo[compact(key)] = link
-        decoded.append(link)
-    head = from_obj(Event, {**obj, "reports": []})
-    return dataclasses.replace(head, reports=tuple(decoded))
+def decode_event(data: bytes | str | dict[str, Any]) -> Event:
+    return _decode(data, Event, EVENT_SCHEMA)
 
 
 def make_item_id(source_kind: str, source_id: str, native_id: str) -> str:

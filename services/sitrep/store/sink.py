@@ -20,19 +20,15 @@ What each input becomes:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sitrep.records.codec import RecordError, decode_event, decode_report, loads
 from sitrep.records.dlq import DeadLetter
-from sitrep.records.model import Event, EventReportLink, Report
+from sitrep.records.model import Event, Report
 
 STAGE: Final = "sink"
-RECENT_LINKS: Final = 10_000
-"""Report links the sink keeps decoded (~1 KB each). At 1,000 reports/s in the latency
-benchmark, 89% of the links of event versions had been seen before; an LRU of 10,000 found
-88.7% of them (5,000: 72%; 2,000: 48%; the links of the last batch only: 22%)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,59 +195,16 @@ def write_label(write: Write) -> str:
     return f"removal of report {write.report_id}"
 
 
-class RecentLinks(MutableMapping[bytes, EventReportLink]):
-    """The report links decoded most recently, by their JSON: a bounded memo for
-    :func:`~sitrep.records.codec.decode_event` (a hit becomes the most recent; the least recent
-    go first)."""
-
-    def __init__(self, capacity: int = RECENT_LINKS) -> None:
-        self.capacity = capacity
-        self._links: dict[bytes, EventReportLink] = {}
-
-    def __getitem__(self, key: bytes) -> EventReportLink:
-        link = self._links.pop(key)
-        self._links[key] = link
-        return link
-
-    def get(self, key: bytes, default: Any = None) -> Any:  # no KeyError raised on a miss
-        link = self._links.pop(key, None)
-        if link is None:
-            return default
-        self._links[key] = link
-        return link
-
-    def __setitem__(self, key: bytes, link: EventReportLink) -> None:
-        self._links.pop(key, None)
-        self._links[key] = link
-        while len(self._links) > self.capacity:
-            del self._links[next(iter(self._links))]
-
-    def __delitem__(self, key: bytes) -> None:
-        del self._links[key]
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._links)
-
-    def __len__(self) -> int:
-        return len(self._links)
-
-
 class Sink:
-    """Decodes batches of consumed records for the database.
+    """Decodes batches of consumed records for the database (pure; holds only topic names).
 
     ``plan`` never raises on bad input: every record either becomes a write or a dead letter.
     Unknown topics are dead-lettered too, so a misconfigured subscription is visible, not lost.
-
-    Its only state besides the topic names is a cache, :class:`RecentLinks`: every version of
-    an event repeats all of its links, so most links of a batch were decoded before; they are
-    taken from the cache instead of being validated and built again. The output is the same
-    with or without it.
     """
 
     def __init__(self, events_topic: str, reports_topic: str) -> None:
         self.events_topic = events_topic
         self.reports_topic = reports_topic
-        self.links = RecentLinks()
 
     def plan(self, batch: Sequence[ConsumedRecord]) -> SinkPlan:
         writes: list[Write] = []
@@ -282,7 +235,7 @@ class Sink:
         write: Write
         try:
             if is_events:
-                write = EventVersion(record, decode_event(record.value, self.links))
+                write = EventVersion(record, decode_event(record.value))
             else:
                 write = ReportVersion(record, decode_report(record.value))
         except RecordError as exc:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-import orjson
-
 from sitrep.records.codec import encode
-from sitrep.records.dlq import DeadLetter
 from sitrep.records.model import Event, Report
 from sitrep.store.sink import (
     ConsumedRecord,
     EventRemoval,
     EventVersion,
-    RecentLinks,
     ReportRemoval,
     ReportVersion,
     Sink,
@@ -22,14 +18,7 @@ from sitrep.store.sink import (
     event_versions,
     phases,
 )
-from tests.unit.store.samples import (
-    EVENTS_TOPIC,
-    REPORTS_TOPIC,
-    consumed,
-    event,
-    link,
-    report,
-)
+from tests.unit.store.samples import EVENTS_TOPIC, REPORTS_TOPIC, consumed, event, report
 
 SINK = Sink(EVENTS_TOPIC, REPORTS_TOPIC)
 
@@ -224,64 +213,3 @@ def test_phases_leave_the_same_state_as_writes_applied_in_order() -> None:
             _apply_one(*in_order, write)
         _apply_phases(*by_phase, writes)
         assert by_phase == in_order, items
-
-
-# --- the links cache: each version of an event repeats its links; they are decoded once
-
-
-def _growing(n: int) -> list[Event]:
-    links = [link(f"telegram:a:{k}", source_id="a") for k in range(n)]
-    return [event(version=v, reports=tuple(links[:v])) for v in range(1, n + 1)]
-
-
-def test_links_seen_in_the_last_batch_are_reused_and_the_plan_is_unchanged() -> None:
-    versions = _growing(6)
-    sink = Sink(EVENTS_TOPIC, REPORTS_TOPIC)
-    first = sink.plan([consumed(e, n) for n, e in enumerate(versions[:3])])
-    second = sink.plan([consumed(e, n) for n, e in enumerate(versions[3:], start=3)])
-    fresh = Sink(EVENTS_TOPIC, REPORTS_TOPIC)
-    assert second == fresh.plan([consumed(e, n) for n, e in enumerate(versions[3:], start=3)])
-    held = first.writes[-1].event.reports  # type: ignore[union-attr]
-    again = second.writes[0].event.reports  # type: ignore[union-attr]
-    assert all(a is b for a, b in zip(held, again, strict=False))  # the same objects
-    assert [w.event for w in second.writes] == versions[3:]  # type: ignore[union-attr]
-
-
-def test_a_link_equal_in_python_but_not_in_json_is_still_validated() -> None:
-    sink = Sink(EVENTS_TOPIC, REPORTS_TOPIC)
-    good = event(version=1, reports=(link("telegram:a:1", source_id="a"),))
-    sink.plan([consumed(good, 0)])  # the link's score 1.0 is now cached
-    bad = orjson.loads(encode(replace(good, version=2)))
-    bad["reports"][0]["reason"]["score"] = True  # == 1.0 in Python, not a number in JSON
-    (letter,) = sink.plan(
-        [consumed(None, 1, value=orjson.dumps(bad), key=good.event_id)]
-    ).dead_letters
-    uncached = Sink(EVENTS_TOPIC, REPORTS_TOPIC).decode(
-        consumed(None, 1, value=orjson.dumps(bad), key=good.event_id)
-    )
-    assert isinstance(uncached, DeadLetter)
-    assert "reports[0].reason.score" in letter.error
-    assert letter.error == uncached.error
-
-
-def test_a_bad_record_reports_the_same_error_with_links_cached() -> None:
-    versions = _growing(3)
-    sink = Sink(EVENTS_TOPIC, REPORTS_TOPIC)
-    sink.plan([consumed(e, n) for n, e in enumerate(versions)])
-    for damage in ({"fatalities": "3"}, {"reports": [{"report_id": 5}]}, {"reports": "x"}):
-        record = {**orjson.loads(encode(versions[-1])), **damage}
-        value = orjson.dumps(record)
-        cached = sink.plan([consumed(None, 9, value=value, key="ev-0000000000000001")])
-        plain = Sink(EVENTS_TOPIC, REPORTS_TOPIC).decode(
-            consumed(None, 9, value=value, key="ev-0000000000000001")
-        )
-        assert [d.error for d in cached.dead_letters] == [plain.error]  # type: ignore[union-attr]
-
-
-def test_recent_links_forget_the_least_recently_used_first() -> None:
-    a, b, c = (link(f"telegram:a:{k}", source_id="a") for k in range(3))
-    recent = RecentLinks(capacity=2)
-    recent[b"a"], recent[b"b"] = a, b
-    assert recent.get(b"a") is a  # now the most recent
-    recent[b"c"] = c
-    assert list(recent) == [b"a", b"c"] and recent.get(b"b") is None and len(recent) == 2
