@@ -16,7 +16,7 @@ import pytest
 from aiokafka import TopicPartition
 from tests.conftest import settings_with_db
 from tests.services import ServiceProcess
-from tests.unit.store.samples import ANALYST_EVENTS, event, report
+from tests.unit.store.samples import ANALYST_EVENTS, event, link, report
 
 from sitrep.ops import metrics
 from sitrep.ops.kafka import (
@@ -31,7 +31,7 @@ from sitrep.records.codec import encode
 from sitrep.records.model import Event, Report
 from sitrep.records.topics import DLQ, EVENTS, REPORTS
 from sitrep.store.connection import connect, database_target
-from sitrep.store.service import EXIT_BREAKER_OPEN, run_sink
+from sitrep.store.service import EXIT_BREAKER_OPEN, FETCH_STEP, run_sink
 
 pytestmark = pytest.mark.integration
 
@@ -249,3 +249,22 @@ def test_sink_command_exits_once_the_input_is_drained(settings: Settings, tmp_pa
         assert sink.proc.wait(timeout=120) == 0, sink.log()
     assert query(settings, "SELECT count(*) FROM events") == [(len(ANALYST_EVENTS),)]
     assert "sink started" in sink.log()
+
+
+async def test_a_batch_stops_growing_at_its_byte_budget(
+    settings: Settings, database_url: str
+) -> None:
+    """Busy events' versions are large: the sink's batches are bounded in bytes as well as in
+    records, so a backlog of them does not put hundreds of MB in memory at once."""
+    links = tuple(link(f"telegram:a:{k}", source_id="a") for k in range(120))
+    versions = [event(event_id=f"ev-{n:016x}", reports=links) for n in range(100)]
+    size = len(encode(versions[0]))  # ~45 KB each
+    s = settings_with_db(settings, database_url).with_(sink_batch_bytes=4 * size)
+    await produce(s, map(event_record, versions))
+    batches_before = sample("sitrep_sink_batch_size_count")
+    assert await run_sink(s, idle_exit=1.0) == 0
+    assert query(s, "SELECT count(*) FROM events") == [(100,)]
+    assert await uncommitted(s) == 0
+    # at most 4 records' bytes, or one fetch step, per batch: 100 records in 5 batches or more
+    # (one batch of 100 with a budget of records only)
+    assert sample("sitrep_sink_batch_size_count") - batches_before >= 100 / FETCH_STEP

@@ -137,6 +137,7 @@ class Settings:
     dlq_breaker_linger_seconds: float = 30.0  # stay scrapeable after the breaker opened
     sink_batch_size: int = 500
     sink_batch_seconds: float = 0.02
+    sink_batch_bytes: int = 8 * 1024 * 1024  # a batch stops growing once its values reach this
     cluster_window_hours: float = 72.0
     processing_guarantee: str = "at_least_once"  # the cluster step: at_least_once | exactly_once
     processor_role: str = "all"  # all | normalize | cluster: what a processor process runs
@@ -202,6 +203,7 @@ class Settings:
             dlq_breaker_linger_seconds=_float(e, "DLQ_BREAKER_LINGER_SECONDS", 30.0),
             sink_batch_size=_int(e, "SINK_BATCH_SIZE", 500),
             sink_batch_seconds=_float(e, "SINK_BATCH_SECONDS", 0.02),
+            sink_batch_bytes=_int(e, "SINK_BATCH_BYTES", 8 * 1024 * 1024),
             cluster_window_hours=_float(e, "CLUSTER_WINDOW_HOURS", 72.0),
             processing_guarantee=_guarantee(e),
             processor_role=_role(e),

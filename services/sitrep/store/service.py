@@ -5,7 +5,9 @@ The decisions live in :class:`~sitrep.store.sink.Sink` (what to write, what to d
 Kafka and them, in this order, for every batch:
 
 1. fetch up to ``SITREP_SINK_BATCH_SIZE`` records (waiting at most ``SITREP_SINK_BATCH_SECONDS``
-   for a batch to fill once the first record arrived);
+   for a batch to fill once the first record arrived), and no more once their values add up to
+   ``SITREP_SINK_BATCH_BYTES`` (8 MiB): event versions of a busy event are large, and a batch,
+   its decoded records and the one being written are all in memory at once;
 2. plan it (decode; undecodable input becomes dead letters);
 3. write it to the database: its reports in one transaction, then its events in another
    (:meth:`~sitrep.store.database.Store.write`; rows the database rejects come back as dead
@@ -76,6 +78,9 @@ log = logging.getLogger(__name__)
 
 EXIT_BREAKER_OPEN: Final = 3
 POLL_SECONDS: Final = 0.5
+FETCH_STEP: Final = 20
+"""Records taken from the consumer per call while a batch fills (fewer once the batch's byte
+budget is nearly used, at the sizes seen so far)."""
 
 
 def consumed(record: Any) -> ConsumedRecord:
@@ -191,17 +196,34 @@ class SinkService:
         return writing.result()
 
     async def _fetch(self) -> list[ConsumedRecord]:
+        """Up to ``sink_batch_size`` records, taken from the consumer at most ``FETCH_STEP`` at
+        a time until the batch's values reach ``sink_batch_bytes`` (what is not taken stays in
+        the consumer's buffer for the next batch)."""
         size = self.settings.sink_batch_size
-        got = await self.consumer.getmany(timeout_ms=int(POLL_SECONDS * 1000), max_records=size)
+        budget = self.settings.sink_batch_bytes
+        step = min(size, FETCH_STEP)
+        got = await self.consumer.getmany(timeout_ms=int(POLL_SECONDS * 1000), max_records=step)
         records = [consumed(r) for rs in got.values() for r in rs]
         if not records:
             return records
+        taken = sum(len(r.value or b"") for r in records)
         deadline = time.monotonic() + self.settings.sink_batch_seconds
-        while len(records) < size and (remaining := deadline - time.monotonic()) > 0:
+        while (
+            len(records) < size
+            and taken < budget
+            and (remaining := deadline - time.monotonic()) > 0
+        ):
+            # as many more as the budget has room for at the sizes seen so far
+            room = max(1, (budget - taken) * len(records) // max(taken, 1) + 1)
             more = await self.consumer.getmany(
-                timeout_ms=int(remaining * 1000), max_records=size - len(records)
+                timeout_ms=int(remaining * 1000),
+                max_records=min(size - len(records), step, room),
             )
-            records.extend(consumed(r) for rs in more.values() for r in rs)
+            for rs in more.values():
+                for r in rs:
+                    record = consumed(r)
+                    records.append(record)
+                    taken += len(record.value or b"")
         for record in records:
             self.lag.observe(TopicPartition(record.topic, record.partition), record.timestamp_ms)
         return records
