@@ -262,8 +262,10 @@ class Store:
                 known[event_id] = held
                 unsure.append(event_id)
         if unsure:
-            # locked until the transaction ends: no other writer changes them in between
-            versions = dict(conn.execute_for_ids(self._statements.lock_event_versions, unsure))
+            # all of them locked until the transaction ends, in the upsert's order (a subset
+            # locked first could deadlock with another writer's upsert): no other writer
+            # changes them in between
+            versions = dict(conn.execute_for_ids(self._statements.lock_event_versions, event_ids))
             for event_id in unsure:
                 if versions.get(event_id) != known[event_id].version:
                     del known[event_id]
