@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/profile_steps.py [ITEMS] [--live RATE]
 
 No Kafka and no faust: the steps the worker runs for each item (strict decode, understanding,
-encode; for each candidate: strict decode, merge into the cell state, expire, encode events and
+encode, the candidate form; for each candidate: strict decode, merge into the cell state, expire, encode events and
 the state), timed one by one in one process, in microseconds per raw item. The difference to
 the worker's own time per item (``throughput_processor``) is what moving the records costs.
 
@@ -26,9 +26,11 @@ from bench.corpus import live, raw_items, sources_document
 from sitrep.dedupe import CellState, expire, merge_report, report_cells
 from sitrep.normalize import build_report
 from sitrep.records import encode
-from sitrep.records.codec import decode_raw_item, decode_report
+from sitrep.records.codec import decode_raw_item
+from sitrep.records.model import Report
 from sitrep.records.times import parse_iso, utc_now
 from sitrep.sources import SourceRegistry
+from sitrep.stream.routing import candidate_form, split_candidates
 from sitrep.understand import default_understander
 
 WINDOW = timedelta(hours=72)  # the processor's default cluster window
@@ -67,16 +69,21 @@ def main(argv: list[str]) -> int:
         report = build_report(raw, source, understander, utc_now())
         timed("build_report (understanding)", t)
         t = time.perf_counter()
-        value = encode(report)
+        encode(report)
         cells = report_cells(report)
-        timed("encode report, its cells", t)
+        value = candidate_form(report) if cells else b""
+        timed("encode report, its candidate form", t)
         for cell in cells:
             candidates += 1
             t = time.perf_counter()
-            candidate = decode_report(value)
+            [part] = split_candidates(value)
+            candidate = part.report
+            assert isinstance(candidate, Report)
             timed("decode candidate", t)
             t = time.perf_counter()
-            state, changed = merge_report(states.get(cell), candidate, cell, utc_now())
+            state, changed = merge_report(
+                states.get(cell), candidate, cell, utc_now(), part.text_print
+            )
             timed("merge", t)
             t = time.perf_counter()
             clock = parse_iso(candidate.published_at or candidate.collected_at)

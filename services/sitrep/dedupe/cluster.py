@@ -283,7 +283,11 @@ def _place(
 
 
 def merge_report(
-    state: CellState | None, report: Report, cell: str, now: datetime
+    state: CellState | None,
+    report: Report,
+    cell: str,
+    now: datetime,
+    text_print: tuple[int, bool] | None = None,
 ) -> tuple[CellState, list[Event]]:
     """Merge ``report``'s candidates that fall in ``cell`` into the cell's open events.
 
@@ -293,7 +297,7 @@ def merge_report(
     or the report's publication time is not an ISO time. The same as :func:`absorb` then
     :func:`publish` of the events it touched.
     """
-    merged, touched = absorb(state, report, cell)
+    merged, touched = absorb(state, report, cell, text_print)
     if not touched:
         return merged, []
     published, versions = publish(merged, touched, now)
@@ -340,12 +344,20 @@ def publish(
     return published, emitted
 
 
-def absorb(state: CellState | None, report: Report, cell: str) -> tuple[CellState, tuple[str, ...]]:
+def absorb(
+    state: CellState | None,
+    report: Report,
+    cell: str,
+    text_print: tuple[int, bool] | None = None,
+) -> tuple[CellState, tuple[str, ...]]:
     """Merge ``report`` into ``cell``'s state without emitting anything: the new state (the
     events it changed keep their last emitted version until :func:`publish`) and the ids of the
     events it touched, in order. A report the cell has applied already (or an older version)
     returns ``state`` itself (``CellState.empty`` for ``None``) and no ids. Raises like
-    :func:`merge_report`."""
+    :func:`merge_report`.
+
+    ``text_print``: ``copies.fingerprint_and_kind(report.text)`` when the caller has it (the
+    stream's candidates carry it instead of the text); computed from the text otherwise."""
     if state is None:
         state = CellState.empty(cell)
     elif state.cell != cell:
@@ -375,7 +387,9 @@ def absorb(state: CellState | None, report: Report, cell: str) -> tuple[CellStat
         [] if report.deleted else [c for c in report.candidates if place_cell(c.location) == cell]
     )
     if candidates:
-        fingerprint, exact = copies.fingerprint_and_kind(report.text)
+        fingerprint, exact = (
+            copies.fingerprint_and_kind(report.text) if text_print is None else text_print
+        )
         speaker = _speaker(report, _find_copy_origin(state.prints, report, fingerprint, exact))
         prints = {
             **state.prints,

@@ -79,7 +79,7 @@ from sitrep.stream.normalizer import (
     started,
 )
 from sitrep.stream.progress import processor_group
-from sitrep.stream.routing import Router, split_candidates
+from sitrep.stream.routing import Router, encode_part, split_candidates
 from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
@@ -517,7 +517,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                     # once (one version per event per record, the same on a replay)
                     touched: dict[str, None] = {}
                     redelivered: list[Report] = []
-                    for raw, report in parts:
+                    for raw, report, text_print in parts:
                         if isinstance(report, RecordError):
                             await reject(
                                 event,
@@ -531,7 +531,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                         started = time.perf_counter()
                         before = states[key]
                         try:
-                            state, ids = absorb(before, report, cell)
+                            state, ids = absorb(before, report, cell, text_print)
                         except Exception as exc:  # noqa: BLE001 - one bad report must not stop the worker
                             await reject(
                                 event,
@@ -539,7 +539,7 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                                 exc,
                                 "processing_error",
                                 cluster_breaker,
-                                value=encode(report),
+                                value=encode_part(report, text_print),
                             )
                             continue
                         if state is before and before is not None:

@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from sitrep.dedupe import copies, merge_report
 from sitrep.records import encode
 from sitrep.records.codec import RecordError
+from sitrep.records.model import Provenance
 from sitrep.sources import SourceRegistry
 from sitrep.stream import routing
 from sitrep.stream.routing import ReportCells, Router, group_candidates, split_candidates
@@ -168,8 +170,10 @@ def test_a_batch_goes_to_each_cell_as_one_record_in_order(
 
     assert [cell for cell, _ in records] == list(by_cell)  # one record per cell
     for cell, value in records:
-        reports = split_candidates(value)
-        assert [r.report_id for _, r in reports if not isinstance(r, RecordError)] == by_cell[cell]
+        parts = split_candidates(value)
+        assert [p.report.report_id for p in parts if not isinstance(p.report, RecordError)] == (
+            by_cell[cell]
+        )
 
 
 def test_a_cell_whose_reports_exceed_the_group_size_gets_several_records(
@@ -177,7 +181,7 @@ def test_a_cell_whose_reports_exceed_the_group_size_gets_several_records(
 ) -> None:
     router = make_router(router_parts)
     first = router.route(router.decode(encode(item(0)), NOW), partition=0)
-    monkeypatch.setattr(routing, "GROUP_BYTES", 2 * len(first.value) + 10)
+    monkeypatch.setattr(routing, "GROUP_BYTES", 2 * len(first.candidate) + 10)
     same_cell = [first] + [
         router.route(router.decode(encode(item(i)), NOW), partition=0) for i in (1, 2, 3)
     ]
@@ -193,10 +197,12 @@ def test_a_single_report_record_is_still_read(
     router = make_router(router_parts)
     routed = router.route(router.decode(encode(item(0)), NOW), partition=0)
 
-    [(_, report)] = split_candidates(routed.value)  # as versions before grouping wrote
+    # a whole report, as versions before grouping (and before the candidate form) wrote
+    [(_, report, text_print)] = split_candidates(routed.value)
 
     assert not isinstance(report, RecordError)
-    assert report.report_id == routed.report.report_id
+    assert report == routed.report
+    assert text_print is None  # the cluster step fingerprints its text
 
 
 def test_a_bad_report_in_a_group_fails_alone_with_its_own_bytes(
@@ -204,9 +210,9 @@ def test_a_bad_report_in_a_group_fails_alone_with_its_own_bytes(
 ) -> None:
     router = make_router(router_parts)
     good = router.route(router.decode(encode(item(0)), NOW), partition=0)
-    value = b"[" + good.value + b',{"schema": {"name": "sitrep.report", "version": 99}}]'
+    value = b"[" + good.candidate + b',{"schema": {"name": "sitrep.report", "version": 99}}]'
 
-    (_, first), (raw, second) = split_candidates(value)
+    (_, first, _), (raw, second, _) = split_candidates(value)
 
     assert not isinstance(first, RecordError)
     assert isinstance(second, RecordError)
@@ -236,3 +242,108 @@ def test_a_report_that_fails_to_route_leaves_the_index_as_it_was(
         router.route(report, partition=0)
 
     assert len(router.index) == 0
+
+
+def test_the_candidate_form_carries_the_texts_fingerprint_instead_of_the_text(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    routed = router.route(router.decode(encode(item(0)), NOW), partition=0)
+    report = routed.report
+    assert report.text and report.candidates
+
+    [(raw, slim, text_print)] = split_candidates(b"[" + routed.candidate + b"]")
+
+    assert raw == b""
+    assert slim == replace(report, text="", provenance=Provenance())
+    assert text_print == copies.fingerprint_and_kind(report.text)
+    assert report.text.encode() not in routed.candidate
+    assert len(routed.candidate) < len(routed.value)
+
+
+def test_reports_merged_from_their_candidate_form_give_the_same_events(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    """The cluster step's result does not depend on whether it got the text or its print
+    (reposts among the items: the copy rule uses the fingerprints)."""
+    router = make_router(router_parts)
+    items = [item(i) for i in range(40)]
+    # reposts of the first reports by another source, with a footer: copies by fingerprint
+    items += [
+        replace(
+            original,
+            item_id=f"telegram:1700000099:{n}",
+            source_kind="telegram",
+            source_id="1700000099",
+            native_id=str(n),
+            text=original.text + " Follow us: t.me/monitor",
+            provenance=Provenance(),
+        )
+        for n, original in enumerate(items[:8])
+    ]
+    routed = [router.route(router.decode(encode(raw), NOW), partition=0) for raw in items]
+    whole: dict[str, object] = {}
+    slim: dict[str, object] = {}
+    events_whole, events_slim = [], []
+    for r in routed:
+        [part] = split_candidates(r.candidate)
+        for cell in r.cells:
+            state, changed = merge_report(whole.get(cell), r.report, cell, NOW)  # type: ignore[arg-type]
+            whole[cell] = state
+            events_whole.extend(changed)
+            state, changed = merge_report(
+                slim.get(cell),  # type: ignore[arg-type]
+                part.report,  # type: ignore[arg-type]
+                cell,
+                NOW,
+                text_print=part.text_print,
+            )
+            slim[cell] = state
+            events_slim.extend(changed)
+
+    assert [encode(e) for e in events_slim] == [encode(e) for e in events_whole]
+    copied = [link for e in events_slim for link in e.reports if link.copy_of is not None]
+    assert len(copied) >= 8
+
+
+def test_a_deletion_s_candidate_form_has_no_print_and_is_read(
+    router_parts: tuple[SourceRegistry, object],
+) -> None:
+    router = make_router(router_parts)
+    router.route(router.decode(encode(item(0)), NOW), partition=0)
+    deleted = replace(router.decode(encode(item(0)), NOW), deleted=True, candidates=(), version=1)
+
+    routed = router.route(deleted, partition=0)
+
+    assert routed.cells == ("SY:Idleb",)  # where it was merged
+    assert b'"print"' not in routed.candidate
+    [(_, report, text_print)] = split_candidates(routed.candidate)
+    assert report == replace(deleted, text="", provenance=Provenance())
+    assert text_print is None
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"print": None, "short": None}, "needs its text's print"),
+        ({"print": "xyz"}, "32 hex digits"),
+        ({"print": "0x" + "0" * 30}, "32 hex digits"),
+        ({"short": "no"}, "32 hex digits and short true or false"),
+        ({"extra": 1}, "unknown field(s) ['extra']"),
+    ],
+)
+def test_a_bad_candidate_form_fails_alone_with_its_reason(
+    router_parts: tuple[SourceRegistry, object], change: dict[str, object], reason: str
+) -> None:
+    router = make_router(router_parts)
+    good = router.route(router.decode(encode(item(0)), NOW), partition=0)
+    bad = {k: v for k, v in {**orjson.loads(good.candidate), **change}.items() if v is not None}
+    value = b"[" + good.candidate + b"," + orjson.dumps(bad) + b"]"
+
+    (_, first, _), (raw, second, text_print) = split_candidates(value)
+
+    assert not isinstance(first, RecordError)
+    assert isinstance(second, RecordError)
+    assert reason in str(second)
+    assert orjson.loads(raw) == bad
+    assert text_print is None
