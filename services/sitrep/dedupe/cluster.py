@@ -201,8 +201,9 @@ def _joined(members: tuple[Member, ...], member: Member) -> tuple[Member, ...]:
     return tuple(out)
 
 
-def _stored(candidate: EventCandidate) -> EventCandidate:
-    """The candidate as state keeps it: without its evidence snippet (events do not show it)."""
+def kept_candidate(candidate: EventCandidate) -> EventCandidate:
+    """The candidate as state keeps it: without its evidence snippet (events do not show it;
+    the stream's candidates records leave it out too)."""
     if not candidate.evidence:
         return candidate
     c = candidate
@@ -401,7 +402,7 @@ def absorb(
                 events, index, touched, candidate, report=report, activity=activity, speaker=speaker
             )
             member = Member(
-                candidate=_stored(candidate),
+                candidate=kept_candidate(candidate),
                 report_id=report.report_id,
                 report_version=report.version,
                 source_kind=report.source_kind,

@@ -17,9 +17,10 @@ step reads of it, and the fingerprint of its text instead of the text::
 
     {"print": "<32 hex digits>", "short": false, "report": {...the report, text "", no provenance}}
 
-The cluster step needs a report's text only for its fingerprint, and the provenance not at
-all: the candidate form is the report's record without them (1.8 -> 1.1 KB on the benchmark
-corpus's short texts; a wire story's text can be tens of KB). The fingerprint is computed once
+The cluster step needs a report's text only for its fingerprint, and neither the provenance
+nor the candidates' evidence snippets (the sentences they were found in) at all: the candidate
+form is the report's record without them (1.8 -> 1.1 KB on the benchmark corpus's short texts;
+a wire story's text can be tens of KB). The fingerprint is computed once
 per report here rather than once per cell there, and the cluster step's read-ahead of
 candidates records holds less. ``print`` and ``short`` are left out when the report has no
 candidates (a deletion). Elements written before this form (the whole report, with its text)
@@ -43,6 +44,7 @@ from typing import NamedTuple
 import orjson
 
 from sitrep.dedupe import copies, report_cells
+from sitrep.dedupe.cluster import kept_candidate
 from sitrep.normalize import build_report
 from sitrep.records.codec import RecordError, decode_raw_item, decode_report, encode
 from sitrep.records.model import Report
@@ -197,7 +199,8 @@ class Router:
         return Routed(report, key, value, candidate, targets, published, changelog)
 
 
-# every field of a report but its provenance (left out: the default), its text blanked
+# every field of a report but its provenance (left out: the default); its text is blanked and
+# its candidates lose their evidence snippets
 _KEPT_FIELDS = tuple(f.name for f in fields(Report) if f.name not in ("text", "provenance"))
 
 
@@ -211,6 +214,7 @@ def candidate_form(report: Report) -> bytes:
     )
     slim = {name: getattr(report, name) for name in _KEPT_FIELDS}
     slim["text"] = ""
+    slim["candidates"] = [kept_candidate(c) for c in report.candidates]
     return _element(encode(slim), text_print)
 
 

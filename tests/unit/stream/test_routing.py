@@ -255,7 +255,13 @@ def test_the_candidate_form_carries_the_texts_fingerprint_instead_of_the_text(
     [(raw, slim, text_print)] = split_candidates(b"[" + routed.candidate + b"]")
 
     assert raw == b""
-    assert slim == replace(report, text="", provenance=Provenance())
+    assert slim == replace(
+        report,
+        text="",
+        provenance=Provenance(),
+        candidates=tuple(replace(c, evidence="") for c in report.candidates),
+    )
+    assert all(c.evidence for c in report.candidates)
     assert text_print == copies.fingerprint_and_kind(report.text)
     assert report.text.encode() not in routed.candidate
     assert len(routed.candidate) < len(routed.value)
