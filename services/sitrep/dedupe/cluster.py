@@ -144,16 +144,23 @@ def _find_copy_origin(
         )
     if fingerprint == 0:
         return None
-    for report_id, seen in prints.items():
-        if report_id == report.report_id:
-            continue
-        if exact or seen.exact:
-            if fingerprint == seen.fingerprint:
+    own = report.report_id
+    if exact:
+        for report_id, seen in prints.items():
+            if seen.fingerprint == fingerprint and report_id != own:
                 return _Origin(report_id, seen.voice, rule, 1.0)
-        elif copies.distance(fingerprint, seen.fingerprint) <= copies.COPY_MAX_DISTANCE:
-            return _Origin(
-                report_id, seen.voice, rule, copies.similarity(fingerprint, seen.fingerprint)
-            )
+        return None
+    # every report of the cell in its window, for every report: copies.distance inlined (both
+    # fingerprints have 128 bits at most), the cheap test first
+    most = copies.COPY_MAX_DISTANCE
+    for report_id, seen in prints.items():
+        if (fingerprint ^ seen.fingerprint).bit_count() <= most and report_id != own:
+            if not seen.exact:
+                return _Origin(
+                    report_id, seen.voice, rule, copies.similarity(fingerprint, seen.fingerprint)
+                )
+            if seen.fingerprint == fingerprint:
+                return _Origin(report_id, seen.voice, rule, 1.0)
     return None
 
 

@@ -409,3 +409,51 @@ def test_an_event_record_made_from_its_members_links_is_encode_byte_for_byte() -
         assert event_json(event, links) == encode(event)
     empty = replace(emitted[0], reports=())
     assert event_json(empty, []) == encode(empty)
+
+
+def test_the_copy_origin_is_the_first_print_near_enough_in_the_cells_order() -> None:
+    """The scan over a cell's fingerprints (every report, for every report) against the rule
+    written plainly: the first other report whose print matches — by equality when either
+    text was too short for SimHash, else within ``COPY_MAX_DISTANCE`` bits."""
+    import random
+
+    from sitrep.dedupe import copies
+    from sitrep.dedupe.cluster import _find_copy_origin
+    from sitrep.dedupe.state import TextPrint
+
+    def plainly(
+        prints: dict[str, TextPrint], own: str, fingerprint: int, exact: bool
+    ) -> str | None:
+        for report_id, seen in prints.items():
+            if report_id == own:
+                continue
+            if exact or seen.exact:
+                if fingerprint == seen.fingerprint:
+                    return report_id
+            elif copies.distance(fingerprint, seen.fingerprint) <= copies.COPY_MAX_DISTANCE:
+                return report_id
+        return None
+
+    rng = random.Random(11)
+
+    def near(fingerprint: int, bits: int) -> int:
+        for bit in rng.sample(range(128), bits):
+            fingerprint ^= 1 << bit
+        return fingerprint
+
+    found = 0
+    for _ in range(400):
+        base = rng.getrandbits(128)
+        prints: dict[str, TextPrint] = {}
+        for n in range(rng.randint(0, 12)):
+            fingerprint = near(base, rng.choice((0, 0, 5, 31, 32, 33, 60))) or 1
+            prints[f"r{n}"] = TextPrint(fingerprint, rng.random() < 0.3, f"v{n}", 0)
+        own = rng.choice([*prints, "new"])
+        exact = rng.random() < 0.3
+        fingerprint = rng.choice([base, near(base, 20), *(p.fingerprint for p in prints.values())])
+        subject = replace(report("chan", "1", "air strike"), report_id=own)
+        origin = _find_copy_origin(prints, subject, fingerprint, exact)
+        expected = plainly(prints, own, fingerprint, exact)
+        assert (origin and origin.report_id) == expected
+        found += expected is not None
+    assert 100 < found < 350  # both outcomes, many times
