@@ -5,7 +5,7 @@
 No Kafka and no faust. The corpus is stamped as a live stream at RATE items per second
 (publication times move along with collection, as in ``bench_latency``: dense in event time,
 nothing expires); the items are understood first, grouped as the normalize loop groups them
-(one record per cell per NORMALIZE_BATCH items), and then the cluster agent's steps run as it
+(one record per cell per NORMALIZE_BATCH items, each report in its candidate form), and then the cluster agent's steps run as it
 runs them: per record, strict decoding and ``absorb`` of each report and one ``publish``; per
 batch of 50 records, the changelog records of each cell it changed (``stored.written``). Prints
 microseconds per candidate for each step, the event versions and bytes the step would send,
@@ -27,9 +27,11 @@ from sitrep.dedupe import CellState, absorb, publish, report_cells
 from sitrep.dedupe.stored import Stored, written
 from sitrep.normalize import build_report
 from sitrep.records import encode
-from sitrep.records.codec import decode_raw_item, decode_report
+from sitrep.records.codec import decode_raw_item
+from sitrep.records.model import Report
 from sitrep.records.times import utc_now
 from sitrep.sources import SourceRegistry
+from sitrep.stream.routing import candidate_form, split_candidates
 from sitrep.understand import default_understander
 
 CLUSTER_BATCH = 50  # records per cluster batch, as ``sitrep.stream.app.CLUSTER_BATCH``
@@ -48,7 +50,7 @@ def _records(count: int, rate: float, per_batch: int) -> list[tuple[str, list[by
         raw = decode_raw_item(encode(live(item, start + timedelta(seconds=n / rate))))
         source = registry.lookup(raw.source_kind, raw.source_id, raw.provenance.channel_username)
         report = build_report(raw, source, understander, utc_now())
-        value = encode(report)
+        value = candidate_form(report)
         for cell in report_cells(report):
             batch.setdefault(cell, []).append(value)
         if (n + 1) % per_batch == 0:
@@ -75,10 +77,12 @@ def main(argv: list[str]) -> int:
             touched: dict[str, None] = {}
             for value in values:
                 t = time.perf_counter()
-                report = decode_report(value)
+                [part] = split_candidates(value)
+                report = part.report
+                assert isinstance(report, Report)
                 spent["decode"] += time.perf_counter() - t
                 t = time.perf_counter()
-                state, ids = absorb(state, report, cell)
+                state, ids = absorb(state, report, cell, part.text_print)
                 spent["absorb"] += time.perf_counter() - t
                 touched.update(dict.fromkeys(ids))
             assert state is not None

@@ -49,29 +49,35 @@ CORPUS_WINDOW_HOURS = 24.0 * 365 * 10
 
 
 class Supervisor:
-    """Keeps one process per command running, as Kubernetes would: restarts a process that
+    """Keeps one process per name running, as Kubernetes would: restarts a process that
     died, and kills and restarts one whose ``/livez`` has failed (no progress while it had
-    work) — the liveness probe of the Helm chart. Counts restarts."""
+    work) — the liveness probe of the Helm chart. Counts restarts. A name is a command, or
+    ``command:replica`` for several processes of one command (each with its own data
+    directory, as pods have)."""
 
     LIVENESS_SECONDS = 30.0
 
-    def __init__(self, settings: Settings, log_dir: Path, *commands: str) -> None:
+    def __init__(self, settings: Settings, log_dir: Path, *names: str) -> None:
         self.settings = settings
         self.log_dir = log_dir
-        self.ports = {c: free_port_block(1) + n for n, c in enumerate(commands)}
-        self.procs = {c: self._start(c) for c in commands}
+        base = free_port_block(len(names))
+        self.ports = {name: base + n for n, name in enumerate(names)}
+        self.procs = {name: self._start(name) for name in names}
         self.restarts: dict[str, int] = defaultdict(int)
         self.wedged: dict[str, int] = defaultdict(int)
         self.started: set[ServiceProcess] = set()
         self.logs: list[ServiceProcess] = list(self.procs.values())
 
-    def _start(self, command: str) -> ServiceProcess:
+    def _start(self, name: str) -> ServiceProcess:
+        command, _, replica = name.partition(":")
+        extra = {"SITREP_DATA_DIR": f"{self.settings.data_dir}-{replica}"} if replica else {}
         return ServiceProcess(
             self.settings,
             command,
             log_dir=self.log_dir,
-            SITREP_OPS_PORT=str(self.ports[command]),
+            SITREP_OPS_PORT=str(self.ports[name]),
             SITREP_LIVENESS_SECONDS=str(self.LIVENESS_SECONDS),
+            **extra,
         ).start()
 
     def _live(self, command: str) -> bool:
@@ -83,8 +89,8 @@ class Supervisor:
             return False  # no answer: a blocked event loop
         return answer.status_code == 200
 
-    def kill(self, command: str) -> None:
-        self.procs[command].kill()
+    def kill(self, name: str) -> None:
+        self.procs[name].kill()
         self.revive()
 
     def _ready(self, command: str) -> bool:
@@ -138,14 +144,18 @@ def wait_for(condition: Callable[[], bool], what: str, sup: Supervisor, timeout:
 
 WORKERS_AND_DATABASE = "workers-and-database"
 BROKER = "broker"
+TWO_PROCESSORS = "two-processors"
 
 
-@pytest.fixture(scope="module", params=[WORKERS_AND_DATABASE, BROKER])
+@pytest.fixture(scope="module", params=[WORKERS_AND_DATABASE, BROKER, TWO_PROCESSORS])
 def faulted_run(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
     """One run per scenario: SIGKILL the processor, SIGKILL the sink and restart PostgreSQL
-    while items flow; or restart the broker while they flow."""
+    while items flow; or restart the broker while they flow; or, with two processors sharing
+    the partitions (as the Helm chart deploys them), SIGKILL one, then the other, then the
+    first again: every kill moves partitions to the survivor while it works, and moves them
+    back when the killed one returns."""
     scenario = request.param
     tmp = tmp_path_factory.mktemp("faults")
     kafka = PrivateKafka(tmp).start()
@@ -163,7 +173,8 @@ def faulted_run(
     sup: Supervisor | None = None
     try:
         asyncio.run(produce_lines(settings, (encode(r) for r in items(N_ITEMS))))
-        sup = Supervisor(settings, tmp / "logs", "process", "sink")
+        processors = ["process:a", "process:b"] if scenario == TWO_PROCESSORS else ["process"]
+        sup = Supervisor(settings, tmp / "logs", *processors, "sink")
         started = time.monotonic()
         progress = lambda share: lambda: count_reports(pg.url) >= share * N_ITEMS  # noqa: E731
 
@@ -177,6 +188,13 @@ def faulted_run(
             sup.revive()
             wait_for(progress(0.80), "80% of the reports", sup, 300)
             sup.kill("process")
+        elif scenario == TWO_PROCESSORS:
+            wait_for(progress(0.20), "20% of the reports", sup, 300)
+            sup.kill("process:a")
+            wait_for(progress(0.45), "45% of the reports", sup, 300)
+            sup.kill("process:b")
+            wait_for(progress(0.70), "70% of the reports", sup, 300)
+            sup.kill("process:a")
         else:
             wait_for(progress(0.40), "40% of the reports", sup, 300)
             kafka.restart()
@@ -334,3 +352,6 @@ def test_the_faults_really_happened(faulted_run: dict[str, Any]) -> None:
     if faulted_run["scenario"] == WORKERS_AND_DATABASE:
         assert faulted_run["restarts"].get("process", 0) >= 2
         assert faulted_run["restarts"].get("sink", 0) >= 1
+    if faulted_run["scenario"] == TWO_PROCESSORS:
+        assert faulted_run["restarts"].get("process:a", 0) >= 2
+        assert faulted_run["restarts"].get("process:b", 0) >= 1

@@ -32,6 +32,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,7 @@ from sitrep.stream.normalizer import (
 )
 from sitrep.stream.progress import processor_group
 from sitrep.stream.routing import Router, encode_part, split_candidates
-from sitrep.stream.watermark import CommitWatch, Continuity, Watermarks
+from sitrep.stream.watermark import CommitBound, CommitWatch, Continuity, Watermarks
 from sitrep.understand import default_understander
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ def byte_topic(app: faust.App, settings: Settings, suffix: str) -> Any:
 
 def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     """Build the faust app for ``settings`` (one app per process; tests build their own)."""
-    app = faust.App(
+    app = BoundedApp(
         processor_group(settings), **faust_config(settings, f"{settings.data_dir}/faust")
     )
 
@@ -294,6 +295,8 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
     # next offset to commit per input partition, as far as the agents have finished items
     # (the fetch position runs ahead of processing and would make a busy worker look stalled)
     handled: dict[tuple[str, int], int] = {}
+    if check_holes:  # a commit never passes what the agents finished (see CommitBound)
+        app.commit_bound = CommitBound(input_topics, handled)
     admin_client: list[Any] = []
 
     @app.timer(interval=2.0)
@@ -602,6 +605,42 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             raise
 
     return app
+
+
+class BoundedApp(faust.App):  # type: ignore[misc]
+    """faust's app whose consumer commits no further than ``commit_bound`` allows
+    (:class:`~sitrep.stream.watermark.CommitBound`; ``None``: as faust decides). faust keeps
+    its own account of what it committed; only the offsets sent to the broker are bounded, so
+    its next commits go on from there."""
+
+    commit_bound: CommitBound | None = None
+
+    def _new_consumer(self) -> Any:
+        consumer: Any = super()._new_consumer()
+        commit = consumer._commit  # the one method that sends a commit to the broker
+
+        async def bounded_commit(offsets: Mapping[Any, int]) -> bool:
+            bound = self.commit_bound
+            if bound is None:
+                return bool(await commit(offsets))
+            held: list[tuple[str, int, int, int]] = []
+            allowed = bound(offsets, held)
+            for topic, partition, wanted, finished in held:
+                log.warning(
+                    "commit held back: faust acknowledged offsets its agent has not finished",
+                    extra={
+                        "stage": STAGE,
+                        "partition": f"{topic}:{partition}",
+                        "wanted": wanted,
+                        "finished": finished,
+                    },
+                )
+            if not allowed:
+                return False
+            return bool(await commit(allowed))
+
+        consumer._commit = bounded_commit
+        return consumer
 
 
 class CellTable(faust.Table):  # type: ignore[misc,type-arg]

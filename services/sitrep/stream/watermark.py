@@ -22,8 +22,9 @@ oldest buffered record).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 _UNSEEN = float("-inf")
 
@@ -253,3 +254,42 @@ class Continuity:
         still has (they resume at the last commit, at or before the kept offset, so a first
         offset past it is a hole); forget the others."""
         self._next = {tp: offset for tp, offset in self._next.items() if tp in tps}
+
+
+class CommitBound:
+    """How far a commit of the agents' input may go: no further than the agents have finished
+    (``finished``: the next offset per input partition, as the app records it). Pure.
+
+    faust commits the offsets it has acknowledged, and (0.15) it can acknowledge a message it
+    never delivered (see :class:`Continuity`). With one worker the next delivered offset shows
+    the hole and the worker produces the skipped records again; but a partition that moves to
+    another worker before its next message is delivered here would leave the hole behind the
+    commit, where neither worker ever sees it. Bounded by what the agents finished — which
+    passes a hole only once it was seen and produced again — a commit cannot pass a record
+    nobody processed: the partition's next owner starts at or before it.
+
+    Called with the offsets faust is about to commit (partition objects with ``topic`` and
+    ``partition``); returns those to commit: ``min(offset, finished)`` for an input partition,
+    nothing for one whose agents have finished nothing since it was assigned, other topics as
+    given. ``held`` collects what was held back, as ``(topic, partition, wanted, allowed)``.
+    """
+
+    def __init__(self, topics: Collection[str], finished: Mapping[tuple[str, int], int]) -> None:
+        self.topics = topics
+        self.finished = finished
+
+    def __call__(
+        self, offsets: Mapping[Any, int], held: list[tuple[str, int, int, int]] | None = None
+    ) -> dict[Any, int]:
+        out: dict[Any, int] = {}
+        for tp, offset in offsets.items():
+            if tp.topic not in self.topics:
+                out[tp] = offset
+                continue
+            done = self.finished.get((tp.topic, tp.partition))
+            if done is None:
+                continue
+            if done < offset and held is not None:
+                held.append((tp.topic, tp.partition, offset, done))
+            out[tp] = min(offset, done)
+        return out

@@ -260,3 +260,25 @@ def test_alignment_resumes_everything_when_the_watermark_is_unknown() -> None:
     assert align.decide(marks) == (set(), {1})
     align.forget()
     assert align.paused == set()
+
+
+def test_a_commit_goes_no_further_than_the_agents_finished() -> None:
+    """faust may acknowledge a candidates record it never delivered; the commit that reaches
+    the broker stops where the agents stopped, so the partition's next owner reads it."""
+    from aiokafka import TopicPartition
+
+    from sitrep.stream.watermark import CommitBound
+
+    finished = {("p.candidates.v1", 0): 120, ("p.candidates.v1", 1): 300}
+    bound = CommitBound({"p.candidates.v1"}, finished)
+    skipped, caught_up = TopicPartition("p.candidates.v1", 0), TopicPartition("p.candidates.v1", 1)
+    fresh = TopicPartition("p.candidates.v1", 2)  # assigned, nothing finished yet
+    other = TopicPartition("p.cells-changelog", 0)
+    held: list[tuple[str, int, int, int]] = []
+
+    allowed = bound({skipped: 150, caught_up: 280, fresh: 40, other: 9}, held)
+
+    assert allowed == {skipped: 120, caught_up: 280, other: 9}
+    assert held == [("p.candidates.v1", 0, 150, 120)]
+    finished[("p.candidates.v1", 0)] = 151  # the hole was seen and produced again
+    assert bound({skipped: 150}) == {skipped: 150}
