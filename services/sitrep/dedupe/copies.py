@@ -126,7 +126,49 @@ def fingerprint_and_kind(text: str) -> tuple[int, bool]:
 
 def _majority(digests: bytes, count: int) -> int:
     """The SimHash vote: bit ``i`` of the result is set when more than half of the ``count``
-    digests (``_BYTES`` each, concatenated) have it set.
+    digests (``_BYTES`` each, concatenated) have it set."""
+    if count <= _SLICED_UP_TO:
+        return _majority_sliced(digests, count)
+    return _majority_lanes(digests, count)
+
+
+# below this many digests, counting in bit slices is faster than spreading them into lanes
+# (9 vs 17 µs for 8 digests, 20 vs 30 µs for 20; at 60, 62 vs 41 µs)
+_SLICED_UP_TO: Final = 32
+
+
+def _majority_sliced(digests: bytes, count: int) -> int:
+    """:func:`_majority` with bit-sliced counters: ``planes[k]`` holds bit ``k`` of all 128
+    counts at once, and each digest is added with a ripple carry (128-bit integer operations
+    per digest, a few per carry); then each count is compared with ``count // 2 + 1`` from
+    the highest bit down."""
+    planes: list[int] = []
+    for start in range(0, count * _BYTES, _BYTES):
+        carry = int.from_bytes(digests[start : start + _BYTES])
+        for k, plane in enumerate(planes):
+            planes[k] = plane ^ carry
+            carry &= plane
+            if not carry:
+                break
+        else:
+            if carry:
+                planes.append(carry)
+    threshold = count // 2 + 1
+    if threshold.bit_length() > len(planes):
+        return 0
+    above, equal = 0, _MASK  # counts above / equal to the threshold's bits so far
+    for k in range(len(planes) - 1, -1, -1):
+        plane = planes[k]
+        if threshold >> k & 1:
+            equal &= plane
+        else:
+            above |= equal & plane
+            equal &= ~plane & _MASK
+    return above | equal
+
+
+def _majority_lanes(digests: bytes, count: int) -> int:
+    """:func:`_majority` for many digests.
 
     Each digest bit gets a 16-bit lane (counts go up to :data:`MAX_SHINGLES`): spreading the
     digests into lanes with ``bytes.translate`` and adding the rows as one big integer (halving
