@@ -141,6 +141,9 @@ class Settings:
     cluster_window_hours: float = 72.0
     processing_guarantee: str = "at_least_once"  # the cluster step: at_least_once | exactly_once
     processor_role: str = "all"  # all | normalize | cluster: what a processor process runs
+    # in a backlog, the normalize loop stays within this many candidates records of the
+    # cluster agent in its process (0: no bound)
+    processor_ahead_records: int = 256
     telegram_api_id: int = 0
     telegram_api_hash: Secret = field(default_factory=lambda: Secret(""))
     telegram_session: Secret = field(default_factory=lambda: Secret(""))
@@ -207,6 +210,7 @@ class Settings:
             cluster_window_hours=_float(e, "CLUSTER_WINDOW_HOURS", 72.0),
             processing_guarantee=_guarantee(e),
             processor_role=_role(e),
+            processor_ahead_records=_int(e, "PROCESSOR_AHEAD_RECORDS", 256),
             telegram_api_id=_int(e, "TELEGRAM_API_ID", 0),
             telegram_api_hash=_secret(e, "TELEGRAM_API_HASH"),
             telegram_session=_secret(e, "TELEGRAM_SESSION"),

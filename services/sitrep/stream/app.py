@@ -256,7 +256,13 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
             freeze_loaded()
             producer = await started(lambda: make_producer(settings, linger_ms=2))
             normalizer = Normalizer(
-                settings, router, producer, ops=ops, lag=lag, window_seconds=window.total_seconds()
+                settings,
+                router,
+                producer,
+                ops=ops,
+                lag=lag,
+                window_seconds=window.total_seconds(),
+                downstream=agent_backlog,
             )
             try:
                 await normalizer.start()
@@ -278,6 +284,20 @@ def create_app(settings: Settings, registry: SourceRegistry) -> faust.App:
                 await crash_worker("normalize", exc)
             finally:
                 await producer.stop()
+
+    def agent_backlog() -> int:
+        """Candidates records faust has handed towards the agent (its read-ahead) and the
+        agent has not finished, over this worker's candidates partitions; partitions it has
+        finished nothing of since they were assigned do not count."""
+        consumer = app.consumer
+        read = getattr(consumer, "_read_offset", None) or {}
+        total = 0
+        for tp in consumer.assignment():
+            done = handled.get((tp.topic, tp.partition))
+            last = read.get(tp)
+            if done is not None and last is not None and tp.topic in input_topics:
+                total += max(0, last + 1 - done)
+        return total
 
     async def stop_worker(exc: BaseException) -> None:
         """Crash the faust app (non-zero exit); if its shutdown hangs (it waits for streams to

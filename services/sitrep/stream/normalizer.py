@@ -73,6 +73,13 @@ BATCH: Final = 500
 POLL_SECONDS: Final = 0.5
 FINISH_SECONDS: Final = 5.0  # how long a stopping loop waits for the last batch's commit
 FETCH_BYTES_PER_PARTITION: Final = 256 * 1024
+# in a backlog of more than BACKLOG_ITEMS raw items, the loop stays within
+# SITREP_PROCESSOR_AHEAD_RECORDS candidates records of the cluster agent in its process,
+# waiting up to PACE_SECONDS per batch. A live stream that falls a few seconds behind (1,000
+# items/s and a hiccup) stays far below it and is never paced by the events: otherwise a loop
+# waiting for an agent that is itself behind would fall further behind, and wait more.
+BACKLOG_ITEMS: Final = 20_000
+PACE_SECONDS: Final = 2.0
 # each record holds one report's cells: compact early, so a restart reads about one per report
 INDEX_TOPIC_CONFIG: Final = {
     "cleanup.policy": "compact",
@@ -108,8 +115,13 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         window_seconds: float,
         lag: LagReporter | None = None,
         idle_heartbeat: bool = False,
+        downstream: Callable[[], int] | None = None,
     ) -> None:
         self.settings = settings
+        # candidates records the cluster agent of this process has in hand and not finished
+        # (None: the agent runs elsewhere); see _keep_pace
+        self.downstream = downstream
+        self._raw_backlog = 0  # raw items behind the end of this worker's partitions
         self.router = router
         self.producer = producer
         self.ops = ops
@@ -161,6 +173,7 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         self._stop = stop
         try:
             while not stop.is_set():
+                await self._keep_pace()
                 got = await self.consumer.getmany(
                     timeout_ms=int(POLL_SECONDS * 1000), max_records=BATCH
                 )
@@ -326,10 +339,29 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
 
     # --- event-time alignment
 
+    async def _keep_pace(self) -> None:
+        """In a backlog, wait while the cluster agent of this process has more than
+        ``SITREP_PROCESSOR_AHEAD_RECORDS`` candidates records in hand: faust reads ahead up to 4,096 of
+        them, and a normalize loop running far ahead of the agent fills that buffer (a backfill
+        held ~2,800 records, tens of MiB, by its end). Live input (a raw backlog under
+        :data:`BACKLOG_ITEMS`) never waits, whatever the agent's backlog: a report is not held
+        back for the events. Waits at most :data:`PACE_SECONDS` per batch (a stuck agent is
+        the liveness probe's business)."""
+        ahead = self.settings.processor_ahead_records
+        if self.downstream is None or ahead <= 0 or self._raw_backlog <= BACKLOG_ITEMS:
+            return
+        deadline = time.monotonic() + PACE_SECONDS
+        while self.downstream() > ahead and time.monotonic() < deadline:
+            if self._stop.is_set():
+                return
+            await asyncio.sleep(0.01)
+
     async def _align(self) -> None:
-        """After every batch: say which raw partitions are caught up, then pause the ones
-        whose event time ran ahead and resume those the others caught up with."""
+        """After every batch: say which raw partitions are caught up (and how far behind they
+        are), then pause the ones whose event time ran ahead and resume those the others
+        caught up with."""
         assigned = [tp for tp in self.consumer.assignment() if tp.topic == self.raw]
+        backlog = 0
         for tp in assigned:
             end = self.consumer.highwater(tp)
             try:
@@ -337,6 +369,9 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
             except IllegalStateError:  # revoked meanwhile
                 continue
             self.clock.caught_up(tp.partition, end is not None and position >= end)
+            if end is not None and tp not in self.consumer.paused():
+                backlog += max(0, end - position)
+        self._raw_backlog = backlog
         pause, resume = self.alignment.decide(self.clock)
         if not (pause or resume):
             return
