@@ -337,13 +337,13 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
             await asyncio.sleep(self.settings.dlq_breaker_linger_seconds)
             raise
 
-    # --- event-time alignment
+    # --- pace and event-time alignment
 
     async def _keep_pace(self) -> None:
         """In a backlog, wait while the cluster agent of this process has more than
-        ``SITREP_PROCESSOR_AHEAD_RECORDS`` candidates records in hand: faust reads ahead up to 4,096 of
-        them, and a normalize loop running far ahead of the agent fills that buffer (a backfill
-        held ~2,800 records, tens of MiB, by its end). Live input (a raw backlog under
+        ``SITREP_PROCESSOR_AHEAD_RECORDS`` candidates records in hand: faust reads ahead up to
+        4,096 of them, and a normalize loop running far ahead of the agent fills that buffer (a
+        backfill held ~2,800 records, tens of MiB, by its end). Live input (a raw backlog under
         :data:`BACKLOG_ITEMS`) never waits, whatever the agent's backlog: a report is not held
         back for the events. Waits at most :data:`PACE_SECONDS` per batch (a stuck agent is
         the liveness probe's business)."""

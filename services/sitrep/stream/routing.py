@@ -15,14 +15,15 @@ object, as older versions wrote, is read too).
 Each element is a report in its *candidate form* (:func:`candidate_form`): what the cluster
 step reads of it, and the fingerprint of its text instead of the text::
 
-    {"print": "<32 hex digits>", "short": false, "report": {...the report, text "", no provenance}}
+    {"print": "<32 hex digits>", "short": false,
+     "report": {...the report: text "", no provenance, candidates without evidence}}
 
 The cluster step needs a report's text only for its fingerprint, and neither the provenance
 nor the candidates' evidence snippets (the sentences they were found in) at all: the candidate
-form is the report's record without them (1.8 -> 1.1 KB on the benchmark corpus's short texts;
-a wire story's text can be tens of KB). The fingerprint is computed once
-per report here rather than once per cell there, and the cluster step's read-ahead of
-candidates records holds less. ``print`` and ``short`` are left out when the report has no
+form is the report's record without them (1,765 -> 1,197 bytes per report on the benchmark
+corpus, whose texts are short; a wire story's text can be tens of KB). The fingerprint is
+computed once per report here rather than once per cell there, and the cluster step's
+read-ahead of candidates records holds less. ``print`` and ``short`` are left out when the report has no
 candidates (a deletion). Elements written before this form (the whole report, with its text)
 are still read: their fingerprint is computed from the text.
 
@@ -205,8 +206,8 @@ _KEPT_FIELDS = tuple(f.name for f in fields(Report) if f.name not in ("text", "p
 
 
 def candidate_form(report: Report) -> bytes:
-    """``report`` as the cluster step gets it (see the module's docstring): without its text
-    and provenance, with its text's fingerprint."""
+    """``report`` as the cluster step gets it (see the module's docstring): without its text,
+    its provenance and its candidates' evidence, with its text's fingerprint."""
     text_print = (
         None
         if report.deleted or not report.candidates
