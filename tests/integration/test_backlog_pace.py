@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from aiokafka import TopicPartition
 from tests.faults.corpus import items
+from tests.integration.test_alignment import metric
+from tests.kafkaserver import free_port_block
 from tests.services import ServiceProcess, isolated_settings, produce_lines
 
 from sitrep.ops.kafka import ensure_topics, make_admin, make_consumer, topic_partitions
@@ -47,16 +49,23 @@ async def _behind(settings: Settings, topic: str, group: str) -> int:
         await admin.close()
 
 
-def _most_ahead(tmp: Path, ahead: int) -> tuple[int, int]:
+def _most_ahead(tmp: Path, ahead: int) -> tuple[int, int, float]:
     """Run the processor on a backlog; the most candidates records past the cluster step's
-    commit while the raw backlog was above the threshold, and the number of samples."""
+    commit while the raw backlog was above the threshold, the number of samples, and the
+    seconds the normalize loop says it waited (``sitrep_pace_wait_seconds_total``)."""
     settings = isolated_settings(tmp, partitions=2, cluster_window_hours=24.0 * 365 * 10)
     asyncio.run(ensure_topics(settings))
     asyncio.run(produce_lines(settings, (encode(r) for r in items(N_ITEMS))))
+    port = free_port_block(1)
     proc = ServiceProcess(
-        settings, "process", log_dir=tmp / "logs", SITREP_PROCESSOR_AHEAD_RECORDS=str(ahead)
+        settings,
+        "process",
+        log_dir=tmp / "logs",
+        SITREP_OPS_PORT=str(port),
+        SITREP_PROCESSOR_AHEAD_RECORDS=str(ahead),
     ).start()
     most = samples = 0
+    waited = 0.0
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
@@ -65,7 +74,9 @@ def _most_ahead(tmp: Path, ahead: int) -> tuple[int, int]:
                 _behind(settings, settings.topic(RAW.suffix), normalizer_group(settings))
             )
             if raw < N_ITEMS and raw <= BACKLOG_ITEMS + 2_000:
-                break  # what is left is (nearly) a live backlog: the loop no longer waits
+                # what is left is (nearly) a live backlog: the loop no longer waits
+                waited = metric(port, "sitrep_pace_wait_seconds_total")
+                break
             if raw < N_ITEMS:  # the processor has started
                 candidates = asyncio.run(
                     _behind(settings, settings.topic(CANDIDATES.suffix), processor_group(settings))
@@ -76,15 +87,17 @@ def _most_ahead(tmp: Path, ahead: int) -> tuple[int, int]:
             raise AssertionError(f"the backlog never shrank\n{proc.log()[-3000:]}")
     finally:
         proc.stop()
-    return most, samples
+    return most, samples, waited
 
 
 @pytest.mark.timeout(600)
 def test_a_backlog_s_candidates_stay_near_the_cluster_step(tmp_path: Path) -> None:
-    paced, paced_samples = _most_ahead(tmp_path / "paced", ahead=8)
-    free, free_samples = _most_ahead(tmp_path / "free", ahead=0)
+    paced, paced_samples, paced_wait = _most_ahead(tmp_path / "paced", ahead=8)
+    free, free_samples, free_wait = _most_ahead(tmp_path / "free", ahead=0)
 
-    print(f"backlog pace: most ahead {paced} (bound 8), {free} (no bound)")
+    print(
+        f"backlog pace: most ahead {paced} (bound 8, waited {paced_wait:.1f} s), {free} (no bound)"
+    )
     assert paced_samples >= 10 and free_samples >= 10
     # 8 in hand, plus a normalize batch's records (one per cell: 12 towns) and what the agent
     # finished since its commit (faust commits every 0.5 s): at most 109 in trial runs
@@ -92,3 +105,5 @@ def test_a_backlog_s_candidates_stay_near_the_cluster_step(tmp_path: Path) -> No
     # without the bound the loop runs ahead, further with every batch (~20 records a second:
     # 339 in a trial run)
     assert free >= 1.5 * paced, (paced, free)
+    assert paced_wait > 0.0  # operators see the waiting (the runbook explains it)
+    assert free_wait == 0.0

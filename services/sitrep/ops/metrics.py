@@ -106,6 +106,13 @@ INPUT_PAUSES: Final = Counter(
     ["stage"],
     registry=REGISTRY,
 )
+PACE_WAIT: Final = Counter(
+    "sitrep_pace_wait_seconds_total",
+    "Seconds the normalize loop waited, in a backlog, for the cluster agent of its process to "
+    "catch up (SITREP_PROCESSOR_AHEAD_RECORDS; bounds the agent's read-ahead)",
+    ["stage"],
+    registry=REGISTRY,
+)
 DLQ_BREAKER_OPEN: Final = Gauge(
     "sitrep_dlq_breaker_open",
     "1 when the DLQ circuit breaker stopped the stage",

@@ -350,11 +350,13 @@ class Normalizer(ConsumerRebalanceListener):  # type: ignore[misc]
         ahead = self.settings.processor_ahead_records
         if self.downstream is None or ahead <= 0 or self._raw_backlog <= BACKLOG_ITEMS:
             return
-        deadline = time.monotonic() + PACE_SECONDS
+        started = time.monotonic()
+        deadline = started + PACE_SECONDS
         while self.downstream() > ahead and time.monotonic() < deadline:
             if self._stop.is_set():
-                return
+                break
             await asyncio.sleep(0.01)
+        metrics.PACE_WAIT.labels(stage=STAGE).inc(time.monotonic() - started)
 
     async def _align(self) -> None:
         """After every batch: say which raw partitions are caught up (and how far behind they
