@@ -178,27 +178,36 @@ def faulted_run(
         started = time.monotonic()
         progress = lambda share: lambda: count_reports(pg.url) >= share * N_ITEMS  # noqa: E731
 
-        if scenario == WORKERS_AND_DATABASE:
-            wait_for(progress(0.15), "15% of the reports", sup, 300)
-            sup.kill("process")
-            wait_for(progress(0.40), "40% of the reports", sup, 300)
-            sup.kill("sink")
-            wait_for(progress(0.65), "65% of the reports", sup, 300)
+        supervisor = sup
+
+        def restart_database() -> None:
             pg.restart()
-            sup.revive()
-            wait_for(progress(0.80), "80% of the reports", sup, 300)
-            sup.kill("process")
-        elif scenario == TWO_PROCESSORS:
-            wait_for(progress(0.20), "20% of the reports", sup, 300)
-            sup.kill("process:a")
-            wait_for(progress(0.45), "45% of the reports", sup, 300)
-            sup.kill("process:b")
-            wait_for(progress(0.70), "70% of the reports", sup, 300)
-            sup.kill("process:a")
-        else:
-            wait_for(progress(0.40), "40% of the reports", sup, 300)
+            supervisor.revive()
+
+        def restart_broker() -> None:
             kafka.restart()
-            sup.revive()
+            supervisor.revive()
+
+        def kill(name: str) -> Callable[[], None]:
+            return lambda: supervisor.kill(name)
+
+        faults: list[tuple[float, Callable[[], None]]] = {
+            WORKERS_AND_DATABASE: [
+                (0.15, kill("process")),
+                (0.40, kill("sink")),
+                (0.65, restart_database),
+                (0.80, kill("process")),
+            ],
+            TWO_PROCESSORS: [
+                (0.20, kill("process:a")),
+                (0.45, kill("process:b")),
+                (0.70, kill("process:a")),
+            ],
+            BROKER: [(0.40, restart_broker)],
+        }[scenario]
+        for share, fault in faults:  # each once that share of the reports is in the database
+            wait_for(progress(share), f"{share:.0%} of the reports", sup, 300)
+            fault()
         remaining = DEADLINE_SECONDS - (time.monotonic() - started)
         deadline = time.monotonic() + remaining
         while True:
